@@ -1,0 +1,125 @@
+package detect
+
+import "time"
+
+// Actions (event.action).
+const (
+	ActionPortscan            = "portscan"
+	ActionPortsweep           = "portsweep"
+	ActionBlockscan           = "blockscan"
+	ActionPingsweep           = "pingsweep"
+	ActionIPProtoScan         = "ipprotoscan"
+	ActionDecoyPortscan       = "decoy-portscan"
+	ActionDistributedPortscan = "distributed-portscan"
+	ActionHoneyport           = "honeyport"
+)
+
+// Phases (portsnare.phase) of an episode.
+const (
+	PhaseStart  = "start"
+	PhaseUpdate = "update"
+	PhaseEnd    = "end"
+)
+
+// Alert is one alert in Elastic Common Schema names; it marshals to the JSON
+// documented in the README. Alerts are built only when something is raised,
+// never per packet.
+type Alert struct {
+	Timestamp   time.Time     `json:"@timestamp"`
+	Message     string        `json:"message"`
+	Event       Event         `json:"event"`
+	Source      Endpoint      `json:"source"`
+	Destination *Endpoint     `json:"destination,omitempty"`
+	Related     Related       `json:"related"`
+	Network     Network       `json:"network"`
+	Rule        Rule          `json:"rule"`
+	Threat      Threat        `json:"threat"`
+	Observer    Observer      `json:"observer"`
+	Portsnare   PortsnareData `json:"portsnare"`
+}
+
+// Event is ECS event.*.
+type Event struct {
+	Kind     string    `json:"kind"`
+	ID       string    `json:"id"`
+	Action   string    `json:"action"`
+	Category []string  `json:"category"`
+	Type     []string  `json:"type"`
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	Severity int       `json:"severity"`
+}
+
+// Endpoint is ECS source/destination.
+type Endpoint struct {
+	IP string `json:"ip"`
+}
+
+// Related is ECS related.*.
+type Related struct {
+	IP []string `json:"ip"`
+}
+
+// Network is ECS network.*.
+type Network struct {
+	Transport string `json:"transport"`
+}
+
+// Rule is ECS rule.*.
+type Rule struct {
+	Name string `json:"name"`
+}
+
+// Threat is ECS threat.*.
+type Threat struct {
+	Framework string          `json:"framework"`
+	Technique ThreatTechnique `json:"technique"`
+}
+
+// ThreatTechnique names MITRE ATT&CK techniques.
+type ThreatTechnique struct {
+	ID   []string `json:"id"`
+	Name []string `json:"name"`
+}
+
+// Observer is ECS observer.*.
+type Observer struct {
+	Type     string `json:"type"`
+	Product  string `json:"product"`
+	Hostname string `json:"hostname"`
+}
+
+// PortsnareData is the portsnare.* namespace.
+type PortsnareData struct {
+	Phase      string     `json:"phase"`
+	Episode    string     `json:"episode"`
+	Suppressed bool       `json:"suppressed"`
+	Allowlist  *Allowlist `json:"allowlist,omitempty"`
+	Scan       ScanData   `json:"scan"`
+}
+
+// Allowlist says which rule covered (or was exceeded by) the source.
+type Allowlist struct {
+	Rule     string `json:"rule"`
+	Exceeded bool   `json:"exceeded,omitempty"`
+}
+
+// ScanData summarises what the episode has probed so far.
+type ScanData struct {
+	Technique   string   `json:"technique"`
+	Order       string   `json:"order"`
+	Tool        string   `json:"tool,omitempty"`
+	Probes      uint64   `json:"probes"`
+	Contacts    uint32   `json:"contacts"`
+	Ports       uint32   `json:"ports"`
+	Hosts       uint32   `json:"hosts"`
+	Failed      uint32   `json:"failed"`
+	Succeeded   uint32   `json:"succeeded"`
+	Unanswered  uint32   `json:"unanswered"`
+	Retried     uint32   `json:"retried"`
+	Reason      string   `json:"reason"`
+	PortsSample []uint16 `json:"ports_sample"`
+	HostsSample []string `json:"hosts_sample"`
+	Sources     []string `json:"sources,omitempty"`
+	EndReason   string   `json:"end_reason,omitempty"`
+}

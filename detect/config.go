@@ -1,0 +1,161 @@
+package detect
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Config holds the engine's thresholds, state limits and timeouts. The zero
+// value is not valid; start from DefaultConfig. Defaults are chosen so that
+// ordinary networks need no tuning.
+type Config struct {
+	// Sensor names this sensor in alerts (observer.hostname) and event ids.
+	Sensor string
+
+	// MaxSources bounds the number of sources tracked at once.
+	MaxSources int
+	// Shards splits source state so that locks and LRU lists stay short.
+	Shards int
+	// RecentFraction is the share of MaxSources given to the probation
+	// segment, where sources seen once wait. A flood of one-packet sources
+	// churns only this segment and cannot evict an established scanner.
+	RecentFraction float64
+	// ContactTableSize is the number of first-contact slots (rounded up to a
+	// power of two). Each slot costs 24 bytes.
+	ContactTableSize int
+
+	// IdleTimeout ends a source's episode after this much packet time without
+	// a probe; state is kept this long so slow scans are caught.
+	IdleTimeout time.Duration
+	// EndAfter ends an alerted episode (with its summary) after this much
+	// packet time without a probe from its source.
+	EndAfter time.Duration
+	// ReplyTimeout is how long a first contact waits for its answer before an
+	// unanswered probe counts as failed (only when the prober does get answers,
+	// so one-way captures are judged by breadth alone).
+	ReplyTimeout time.Duration
+	// DecoyWindow is how close in time probes from different sources must be to
+	// count as lock-step.
+	DecoyWindow time.Duration
+
+	// FailedContacts is the Threshold Random Walk's upper threshold: the net
+	// count of failed over successful first contacts that flags a scanner.
+	FailedContacts int
+	// SuccessCredit is the random walk's floor: how many successes a busy
+	// client can bank against later failures.
+	SuccessCredit int
+	// VerticalPorts flags one source probing this many ports on one host.
+	VerticalPorts int
+	// HorizontalHosts flags one source probing one port on this many hosts.
+	HorizontalHosts int
+	// BlockContacts flags one source probing this many distinct (host, port)
+	// pairs spread over several hosts and several ports.
+	BlockContacts int
+	// PingHosts flags one source sending ICMP requests to this many hosts.
+	PingHosts int
+	// IPProtocols flags one source probing this many IP protocols on a host.
+	IPProtocols int
+	// DecoyMinSources and DecoyMinProbes: that many sources in lock-step for
+	// that many probes make a decoy scan.
+	DecoyMinSources int
+	DecoyMinProbes  int
+	// DistributedSources and DistributedPorts: a target probed on this many
+	// ports, in total, by this many sources that each failed there, is under a
+	// distributed scan.
+	DistributedSources int
+	DistributedPorts   int
+	// UpdateFactor: an update alert is raised each time the episode's breadth
+	// grows by this factor.
+	UpdateFactor int
+	// Samples is how many ports and hosts an alert lists.
+	Samples int
+}
+
+// DefaultConfig returns sound defaults.
+func DefaultConfig() Config {
+	return Config{
+		Sensor:             "portsnare",
+		MaxSources:         200_000,
+		Shards:             16,
+		RecentFraction:     0.25,
+		ContactTableSize:   1 << 20,
+		IdleTimeout:        2 * time.Hour,
+		EndAfter:           15 * time.Minute,
+		ReplyTimeout:       5 * time.Second,
+		DecoyWindow:        200 * time.Millisecond,
+		FailedContacts:     4,
+		SuccessCredit:      4,
+		VerticalPorts:      20,
+		HorizontalHosts:    32,
+		BlockContacts:      64,
+		PingHosts:          16,
+		IPProtocols:        8,
+		DecoyMinSources:    2,
+		DecoyMinProbes:     5,
+		DistributedSources: 8,
+		DistributedPorts:   32,
+		UpdateFactor:       10,
+		Samples:            maxSamples,
+	}
+}
+
+// Validate reports every problem at once, each naming the field and its value.
+func (c *Config) Validate() error {
+	var errs []error
+	pos := func(name string, v int) {
+		if v <= 0 {
+			errs = append(errs, fmt.Errorf("%s must be positive, got %d", name, v))
+		}
+	}
+	dur := func(name string, v time.Duration) {
+		if v <= 0 {
+			errs = append(errs, fmt.Errorf("%s must be a positive duration, got %s", name, v))
+		}
+	}
+	if c.Sensor == "" {
+		errs = append(errs, errors.New("sensor name must not be empty"))
+	}
+	pos("max_sources", c.MaxSources)
+	pos("shards", c.Shards)
+	if c.Shards > 0 && c.MaxSources > 0 && c.MaxSources < 4*c.Shards {
+		errs = append(errs, fmt.Errorf("max_sources (%d) must be at least 4 x shards (%d)", c.MaxSources, c.Shards))
+	}
+	if c.RecentFraction <= 0 || c.RecentFraction >= 1 {
+		errs = append(errs, fmt.Errorf("recent_fraction must be between 0 and 1 exclusive, got %g", c.RecentFraction))
+	}
+	if c.ContactTableSize < 1024 {
+		errs = append(errs, fmt.Errorf("contact_table_size must be at least 1024, got %d", c.ContactTableSize))
+	}
+	dur("idle_timeout", c.IdleTimeout)
+	dur("end_after", c.EndAfter)
+	if c.EndAfter > 0 && c.IdleTimeout > 0 && c.EndAfter > c.IdleTimeout {
+		errs = append(errs, fmt.Errorf("end_after (%s) must not exceed idle_timeout (%s)", c.EndAfter, c.IdleTimeout))
+	}
+	dur("reply_timeout", c.ReplyTimeout)
+	dur("decoy_window", c.DecoyWindow)
+	pos("failed_contacts", c.FailedContacts)
+	if c.SuccessCredit < 0 {
+		errs = append(errs, fmt.Errorf("success_credit must not be negative, got %d", c.SuccessCredit))
+	}
+	pos("vertical_ports", c.VerticalPorts)
+	pos("horizontal_hosts", c.HorizontalHosts)
+	pos("block_contacts", c.BlockContacts)
+	pos("ping_hosts", c.PingHosts)
+	pos("ip_protocols", c.IPProtocols)
+	if c.DecoyMinSources < 2 {
+		errs = append(errs, fmt.Errorf("decoy_min_sources must be at least 2, got %d", c.DecoyMinSources))
+	}
+	pos("decoy_min_probes", c.DecoyMinProbes)
+	if c.DistributedSources < 2 {
+		errs = append(errs, fmt.Errorf("distributed_sources must be at least 2, got %d", c.DistributedSources))
+	}
+	pos("distributed_ports", c.DistributedPorts)
+	if c.UpdateFactor < 2 {
+		errs = append(errs, fmt.Errorf("update_factor must be at least 2, got %d", c.UpdateFactor))
+	}
+	if c.Samples < 1 || c.Samples > maxSamples {
+		errs = append(errs, fmt.Errorf("samples must be between 1 and %d, got %d", maxSamples, c.Samples))
+	}
+	return errors.Join(errs...)
+}

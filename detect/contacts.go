@@ -1,0 +1,92 @@
+package detect
+
+// table is a fixed-size, open-addressed hash table of small records: first
+// contacts, per-host and per-port counters, flows. Its size never changes, so
+// memory is bounded whatever the traffic; when a bucket is full the least
+// recently touched record gives way. Stale records (older than the engine's
+// idle timeout) count as free.
+type table struct {
+	slots []slot
+	mask  uint64 // bucket index mask
+	stale uint32 // seconds after which a record is free
+}
+
+// slot is one record. Fields mean what the record's kind says: for a contact
+// n is its state, sport/seq the first probe's source port and sequence number;
+// for counters n is the count.
+type slot struct {
+	key   uint64
+	t     uint32 // last touch, seconds since the engine's epoch
+	n     uint32
+	seq   uint32
+	sport uint16
+	aux   uint16
+}
+
+const bucketSlots = 4
+
+func newTable(size int, staleSecs uint32) *table {
+	n := 1
+	for n < size {
+		n <<= 1
+	}
+	if n < bucketSlots {
+		n = bucketSlots
+	}
+	return &table{slots: make([]slot, n), mask: uint64(n/bucketSlots - 1), stale: staleSecs}
+}
+
+func (tb *table) bucket(key uint64) []slot {
+	i := (key & tb.mask) * bucketSlots
+	return tb.slots[i : i+bucketSlots : i+bucketSlots]
+}
+
+func (tb *table) live(s *slot, now uint32) bool {
+	return s.key != 0 && now-s.t <= tb.stale
+}
+
+// find returns the live record with key, or nil.
+func (tb *table) find(key uint64, now uint32) *slot {
+	b := tb.bucket(key)
+	for i := range b {
+		if b[i].key == key && tb.live(&b[i], now) {
+			return &b[i]
+		}
+	}
+	return nil
+}
+
+// upsert returns the record with key, creating it (zeroed) if absent. isNew
+// tells which. The record's touch time is set to now. A full bucket gives up
+// its lowest-priority record, oldest first: records of sources that have
+// proved persistent carry priority 1, so a flood of one-packet sources can
+// only displace its own kind.
+func (tb *table) upsert(key uint64, now uint32, prio uint16) (s *slot, isNew bool) {
+	b := tb.bucket(key)
+	victim := -1
+	for i := range b {
+		if b[i].key == key {
+			if tb.live(&b[i], now) {
+				b[i].t = now
+				b[i].aux = max(b[i].aux, prio)
+				return &b[i], false
+			}
+			victim = i
+			break
+		}
+	}
+	if victim < 0 {
+		for i := range b {
+			if !tb.live(&b[i], now) {
+				victim = i
+				break
+			}
+			if victim < 0 || b[i].aux < b[victim].aux ||
+				(b[i].aux == b[victim].aux && now-b[i].t > now-b[victim].t) {
+				victim = i
+			}
+		}
+	}
+	b[victim] = slot{key: key, t: now, aux: prio}
+	return &b[victim], true
+}

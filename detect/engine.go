@@ -1,0 +1,133 @@
+package detect
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Sink receives alerts. The engine calls it synchronously from Probe, Reply,
+// Tick and Flush; a sink that must not block the packet path queues the alert
+// (and counts what it cannot queue). The alert is the sink's to keep.
+type Sink func(*Alert)
+
+// Stats are the engine's counters.
+type Stats struct {
+	Probes         uint64            // probes observed
+	Replies        uint64            // replies observed (including UDP answers)
+	RepliesMatched uint64            // replies that told the outcome of a known first contact
+	Sources        int               // sources tracked now
+	Evictions      uint64            // sources evicted for room
+	Alerts         map[string]uint64 // by "action/phase"
+}
+
+// Engine is the detection engine. It is not safe for concurrent use: a
+// sensor with several workers gives each its own engine and routes each
+// source address to one worker.
+type Engine struct {
+	cfg  Config
+	sink Sink
+
+	epoch    int64 // packet time (ns) of the first packet: table times count seconds from it
+	started  bool
+	tab      *table
+	srcs     *sourceTable
+	lock     *lockstep
+	tgts     *targets
+	active   map[netip.Addr]*source // sources with an open episode
+	held     map[netip.Addr]*source // sources whose verdict waits (see mustHold)
+	lastTick int64
+
+	probes, replies, matched uint64
+	alerts                   map[string]uint64
+}
+
+// New returns an engine, or the configuration's problems.
+func New(cfg Config, sink Sink) (*Engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if sink == nil {
+		sink = func(*Alert) {}
+	}
+	e := &Engine{
+		cfg:    cfg,
+		sink:   sink,
+		tab:    newTable(cfg.ContactTableSize, uint32(cfg.IdleTimeout/time.Second)+1),
+		lock:   newLockstep(1 << 15),
+		active: make(map[netip.Addr]*source),
+		held:   make(map[netip.Addr]*source),
+		alerts: make(map[string]uint64),
+	}
+	e.srcs = newSourceTable(cfg.MaxSources, cfg.Shards, cfg.RecentFraction, e.evicted)
+	e.tgts = newTargets(max(cfg.MaxSources/8, 64))
+	return e, nil
+}
+
+// secs converts packet time to the tables' clock.
+func (e *Engine) secs(ns int64) uint32 {
+	if !e.started {
+		e.started = true
+		e.epoch = ns - int64(time.Hour) // headroom for slightly out-of-order packets
+	}
+	d := ns - e.epoch
+	if d < 0 {
+		return 0
+	}
+	return uint32(d / int64(time.Second))
+}
+
+// Tick runs housekeeping at packet time now: open episodes idle for longer
+// than EndAfter end with their summary. Call it about once per second of
+// packet time; calling it more often is harmless.
+func (e *Engine) Tick(now time.Time) {
+	ns := now.UnixNano()
+	e.lastTick = ns
+	for _, s := range e.held {
+		if ns >= s.ep.holdUntil {
+			e.evaluate(s, ns)
+		}
+	}
+	for _, s := range e.active {
+		if ns-s.last > int64(e.cfg.EndAfter) {
+			e.endEpisode(s, ns, "idle")
+		}
+	}
+	e.tgts.tick(e, ns)
+}
+
+// Flush ends every open episode, as at the end of a replay or on shutdown.
+func (e *Engine) Flush(now time.Time) {
+	ns := now.UnixNano()
+	for _, s := range e.held {
+		s.ep.holdUntil = min(s.ep.holdUntil, ns)
+		e.evaluate(s, ns)
+	}
+	for _, s := range e.active {
+		e.endEpisode(s, ns, "flush")
+	}
+	e.tgts.flush(e, ns)
+}
+
+// Stats returns a snapshot of the counters.
+func (e *Engine) Stats() Stats {
+	a := make(map[string]uint64, len(e.alerts))
+	for k, v := range e.alerts {
+		a[k] = v
+	}
+	return Stats{
+		Probes:         e.probes,
+		Replies:        e.replies,
+		RepliesMatched: e.matched,
+		Sources:        e.srcs.len(),
+		Evictions:      e.srcs.evictions,
+		Alerts:         a,
+	}
+}
+
+// evicted is called when a source is pushed out for room.
+func (e *Engine) evicted(s *source) {
+	if s.ep.open {
+		e.endEpisode(s, s.last, "evicted")
+	}
+	delete(e.held, s.addr)
+}

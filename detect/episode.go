@@ -1,0 +1,246 @@
+package detect
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"net/netip"
+	"time"
+)
+
+var noAddr netip.Addr
+
+// episode is a source's alert lifecycle: one start, updates as its breadth
+// grows tenfold, one end with the full summary.
+type episode struct {
+	open       bool
+	v          verdict
+	start      int64 // packet time of the first probe, ns
+	seq        uint32
+	nextUpdate uint32
+	holdUntil  int64
+	members    []netip.Addr // decoy co-senders, leader excluded
+}
+
+func (s *source) breadth() uint32 {
+	return max(s.contacts, 1)
+}
+
+func (e *Engine) startEpisode(s *source, v verdict, ns int64) {
+	s.ep.open = true
+	s.ep.v = v
+	s.ep.start = s.first
+	s.ep.seq = 0
+	s.ep.nextUpdate = s.breadth() * uint32(e.cfg.UpdateFactor)
+	s.ep.members = e.decoyMembers(s)
+	if len(s.ep.members) > 0 {
+		s.ep.v = verdict{ActionDecoyPortscan, "lockstep"}
+	}
+	e.srcs.promote(s) // an alerted source must not be the first to go
+	e.active[s.addr] = s
+	e.raise(s, PhaseStart, ns, "")
+}
+
+// progress raises an update when the episode's breadth has grown by the
+// update factor, re-reading the shape (a portscan may become a blockscan).
+func (e *Engine) progress(s *source, ns int64) {
+	if s.breadth() < s.ep.nextUpdate {
+		return
+	}
+	s.ep.nextUpdate = s.breadth() * uint32(e.cfg.UpdateFactor)
+	e.reshape(s)
+	e.raise(s, PhaseUpdate, ns, "")
+}
+
+func (e *Engine) reshape(s *source) {
+	if s.ep.v.action == ActionDecoyPortscan {
+		return
+	}
+	if v := e.judge(s); v.action != "" {
+		s.ep.v = v
+	}
+}
+
+func (e *Engine) endEpisode(s *source, ns int64, why string) {
+	if !s.ep.open {
+		return
+	}
+	e.reshape(s)
+	e.raise(s, PhaseEnd, ns, why)
+	s.ep.open = false
+	delete(e.active, s.addr)
+	for _, m := range s.ep.members {
+		if ms := e.srcs.peek(m); ms != nil && ms.leader == s.addr {
+			ms.leader = noAddr
+		}
+	}
+	// The next probe from this source starts a new episode from scratch.
+	e.srcs.renew(s, s.last)
+}
+
+func (e *Engine) raise(s *source, phase string, ns int64, why string) {
+	a := e.buildAlert(s, phase, ns, why)
+	e.alerts[a.Event.Action+"/"+phase]++
+	e.sink(a)
+}
+
+// eventID is deterministic: the same episode and phase give the same id on
+// every replay, so a resend is recognised downstream.
+func eventID(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+func nsString(ns int64) string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(ns))
+	return string(b[:])
+}
+
+var severity = map[string]int{
+	ActionPortscan: 3, ActionPortsweep: 3, ActionBlockscan: 3, ActionPingsweep: 2,
+	ActionIPProtoScan: 3, ActionDecoyPortscan: 4, ActionDistributedPortscan: 4, ActionHoneyport: 5,
+}
+
+var ruleNames = map[string]string{
+	ActionPortscan:            "Vertical port scan",
+	ActionPortsweep:           "Horizontal port sweep",
+	ActionBlockscan:           "Block scan",
+	ActionPingsweep:           "Ping sweep",
+	ActionIPProtoScan:         "IP protocol scan",
+	ActionDecoyPortscan:       "Decoy port scan",
+	ActionDistributedPortscan: "Distributed port scan",
+	ActionHoneyport:           "Honeyport touch",
+}
+
+func transport(t Technique) string {
+	switch t {
+	case TechUDP:
+		return "udp"
+	case TechICMP:
+		return "icmp"
+	case TechSCTPInit:
+		return "sctp"
+	case TechIPProto:
+		return "ip"
+	}
+	return "tcp"
+}
+
+func (e *Engine) buildAlert(s *source, phase string, ns int64, why string) *Alert {
+	v := s.ep.v
+	tech := s.technique()
+	src := s.addr.String()
+	epID := eventID(e.cfg.Sensor, src, nsString(s.ep.start))
+	s.ep.seq++
+	a := &Alert{
+		Timestamp: time.Unix(0, ns).UTC(),
+		Event: Event{
+			Kind:     "alert",
+			ID:       eventID(epID, phase, fmt.Sprint(s.ep.seq)),
+			Action:   v.action,
+			Category: []string{"network", "intrusion_detection"},
+			Type:     []string{"info"},
+			Start:    time.Unix(0, s.first).UTC(),
+			End:      time.Unix(0, s.last).UTC(),
+			Severity: severity[v.action],
+		},
+		Source:   Endpoint{IP: src},
+		Network:  Network{Transport: transport(tech)},
+		Rule:     Rule{Name: ruleNames[v.action]},
+		Threat:   threatFor(v.action),
+		Observer: Observer{Type: "ids", Product: "portsnare", Hostname: e.cfg.Sensor},
+		Portsnare: PortsnareData{
+			Phase:   phase,
+			Episode: epID,
+			Scan: ScanData{
+				Technique:  tech.String(),
+				Order:      s.order(v.action),
+				Tool:       s.tool(),
+				Probes:     s.probes,
+				Contacts:   s.contacts,
+				Ports:      s.ports,
+				Hosts:      s.hosts,
+				Failed:     s.failed,
+				Succeeded:  s.succeeded,
+				Unanswered: s.unanswered,
+				Retried:    s.retried,
+				Reason:     v.reason,
+				EndReason:  why,
+			},
+		},
+	}
+	n := min(int(s.nPorts), e.cfg.Samples)
+	a.Portsnare.Scan.PortsSample = append([]uint16{}, s.portsSample[:n]...)
+	n = min(int(s.nHosts), e.cfg.Samples)
+	hosts := make([]string, n)
+	for i := range hosts {
+		hosts[i] = s.hostsSample[i].String()
+	}
+	a.Portsnare.Scan.HostsSample = hosts
+	related := []string{src}
+	single := v.action == ActionPortscan || v.action == ActionIPProtoScan || v.action == ActionDecoyPortscan || s.hosts == 1
+	if single && s.maxHost.IsValid() {
+		a.Destination = &Endpoint{IP: s.maxHost.String()}
+	} else if single && s.hosts == 1 {
+		a.Destination = &Endpoint{IP: s.hostsSample[0].String()}
+	}
+	if len(s.ep.members) > 0 {
+		srcs := []string{src}
+		for _, m := range s.ep.members {
+			srcs = append(srcs, m.String())
+		}
+		a.Portsnare.Scan.Sources = srcs
+		related = srcs
+	}
+	if a.Destination != nil {
+		related = append(related, a.Destination.IP)
+	}
+	a.Related.IP = related
+	a.Message = message(a, s)
+	return a
+}
+
+func threatFor(action string) Threat {
+	if action == ActionPingsweep {
+		return Threat{Framework: "MITRE ATT&CK", Technique: ThreatTechnique{ID: []string{"T1018"}, Name: []string{"Remote System Discovery"}}}
+	}
+	return Threat{Framework: "MITRE ATT&CK", Technique: ThreatTechnique{ID: []string{"T1046"}, Name: []string{"Network Service Discovery"}}}
+}
+
+func message(a *Alert, s *source) string {
+	sc := &a.Portsnare.Scan
+	tech := upperTech(sc.Technique)
+	switch a.Event.Action {
+	case ActionPortscan:
+		return fmt.Sprintf("%s portscan: %s probed %d ports on %s", tech, a.Source.IP, s.maxPortsOnHost, a.Destination.IP)
+	case ActionPortsweep:
+		return fmt.Sprintf("%s portsweep: %s probed port %d on %d hosts", tech, a.Source.IP, s.maxPort, s.maxHostsOnPort)
+	case ActionBlockscan:
+		return fmt.Sprintf("%s blockscan: %s probed %d ports on %d hosts", tech, a.Source.IP, sc.Ports, sc.Hosts)
+	case ActionPingsweep:
+		return fmt.Sprintf("ping sweep: %s probed %d hosts", a.Source.IP, s.maxPingHosts)
+	case ActionIPProtoScan:
+		return fmt.Sprintf("IP protocol scan: %s probed %d protocols on %s", a.Source.IP, s.maxProtosOnHost, a.Destination.IP)
+	case ActionDecoyPortscan:
+		return fmt.Sprintf("%s decoy portscan: %d sources in lock-step probed %d ports on %s", tech, len(sc.Sources), sc.Ports, a.Destination.IP)
+	}
+	return fmt.Sprintf("%s %s: %s", tech, a.Event.Action, a.Source.IP)
+}
+
+func upperTech(t string) string {
+	switch t {
+	case "syn", "fin", "ack", "udp", "icmp":
+		return map[string]string{"syn": "SYN", "fin": "FIN", "ack": "ACK", "udp": "UDP", "icmp": "ICMP"}[t]
+	case "null", "xmas":
+		return map[string]string{"null": "NULL", "xmas": "Xmas"}[t]
+	case "sctp-init":
+		return "SCTP INIT"
+	}
+	return t
+}

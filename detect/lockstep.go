@@ -1,0 +1,76 @@
+package detect
+
+import "net/netip"
+
+// lockstep finds decoy scans (nmap -D): several sources sending the same
+// probe — same target, port, source port and sequence number — within a
+// moment of each other. Only one real scanner hides among spoofed copies, so
+// one alert names them all.
+type lockstep struct {
+	slots []lockSlot
+	mask  uint64
+}
+
+type lockSlot struct {
+	key  uint64
+	t    int64
+	n    uint8
+	srcs [4]netip.Addr
+}
+
+func newLockstep(size int) *lockstep {
+	return &lockstep{slots: make([]lockSlot, size), mask: uint64(size - 1)}
+}
+
+// observe records a first contact and pairs its source with any other source
+// that sent the identical probe within the decoy window.
+func (l *lockstep) observe(e *Engine, s *source, p *Probe, ns int64) {
+	k := hash5(kindFlow+16, keyOf(p.Dst), uint64(p.Proto)<<16|uint64(p.DstPort), addrKey{}, uint64(p.SrcPort)<<32|uint64(p.Seq))
+	sl := &l.slots[k&l.mask]
+	if sl.key != k || ns-sl.t > int64(e.cfg.DecoyWindow) || ns < sl.t {
+		*sl = lockSlot{key: k, t: ns, n: 1}
+		sl.srcs[0] = p.Src
+		return
+	}
+	for i := 0; i < int(sl.n); i++ {
+		if sl.srcs[i] == p.Src {
+			return
+		}
+	}
+	for i := 0; i < int(sl.n); i++ {
+		s.addPartner(sl.srcs[i])
+		if o := e.srcs.peek(sl.srcs[i]); o != nil {
+			o.addPartner(p.Src)
+		}
+	}
+	if int(sl.n) < len(sl.srcs) {
+		sl.srcs[sl.n] = p.Src
+		sl.n++
+	}
+}
+
+// decoyMembers returns the sources in lock-step with s often enough to be
+// its decoys, and folds them into s's episode.
+func (e *Engine) decoyMembers(s *source) []netip.Addr {
+	var m []netip.Addr
+	for i := range s.partners {
+		pt := &s.partners[i]
+		if pt.n < uint32(e.cfg.DecoyMinProbes) {
+			continue
+		}
+		m = append(m, pt.addr)
+	}
+	if len(m)+1 < e.cfg.DecoyMinSources {
+		return nil
+	}
+	for _, a := range m {
+		if o := e.srcs.peek(a); o != nil {
+			o.leader = s.addr
+			if o.ep.holdUntil != 0 {
+				o.ep.holdUntil = 0
+				delete(e.held, a)
+			}
+		}
+	}
+	return m
+}

@@ -1,0 +1,267 @@
+package detect
+
+import "net/netip"
+
+// Contact states (slot.n of a kindContact record).
+const (
+	stPending    = iota // probed, no outcome yet
+	stFailed            // refused: RST, ICMP unreachable
+	stSucceeded         // answered: SYN-ACK, UDP answer, echo reply
+	stUnanswered        // no outcome within the reply timeout
+	stRetrying          // the sender's stack resent the identical SYN while waiting
+	stRetried           // refused, then resent identically: an application retrying
+)
+
+func contactKey(src addrKey, gen uint64, dst addrKey, proto uint8, port uint16) uint64 {
+	return hash5(kindContact, src, gen, dst, uint64(proto)<<16|uint64(port))
+}
+
+func flowKey(a addrKey, aport uint16, b addrKey, bport uint16, proto uint8) uint64 {
+	return hash5(kindFlow, a, uint64(aport), b, uint64(proto)<<16|uint64(bport))
+}
+
+// ignoredDst reports destinations that no scan targets: multicast and the
+// limited broadcast address carry ordinary LAN chatter (mDNS, SSDP, DHCP).
+func ignoredDst(a netip.Addr) bool {
+	return a.IsMulticast() || a == netip.AddrFrom4([4]byte{255, 255, 255, 255})
+}
+
+// Probe feeds one probe. It does not allocate on the steady-state path.
+func (e *Engine) Probe(p *Probe) {
+	if !p.Src.IsValid() || !p.Dst.IsValid() || p.Src.IsUnspecified() || ignoredDst(p.Dst) || p.Src == p.Dst {
+		return
+	}
+	ns := p.Time.UnixNano()
+	now := e.secs(ns)
+	e.probes++
+	src, dst := keyOf(p.Src), keyOf(p.Dst)
+
+	switch p.Technique {
+	case TechACK, TechMaimon, TechTCPOdd:
+		// Operating systems put timestamps on mid-flow segments; scanners'
+		// crafted ACK and FIN+ACK probes carry no options.
+		if p.FP&FPNoTCPOptions == 0 && p.Technique != TechTCPOdd {
+			return
+		}
+		// A segment of a flow whose opening was seen is no probe.
+		if e.tab.find(flowKey(src, p.SrcPort, dst, p.DstPort, ProtoTCP), now) != nil ||
+			e.tab.find(flowKey(dst, p.DstPort, src, p.SrcPort, ProtoTCP), now) != nil {
+			return
+		}
+	case TechUDP:
+		// An answer to a datagram seen going the other way is a reply.
+		if e.tab.find(flowKey(dst, p.DstPort, src, p.SrcPort, ProtoUDP), now) != nil {
+			e.replies++
+			e.outcome(p.Dst, dst, p.Src, src, ProtoUDP, p.SrcPort, Succeeded, ns, now)
+			return
+		}
+		if _, isNew := e.tab.upsert(flowKey(src, p.SrcPort, dst, p.DstPort, ProtoUDP), now, 0); !isNew {
+			return // a flow already judged by its first datagram
+		}
+		// A datagram from a service port to an ephemeral one is an answer
+		// whose request the sensor did not see (DNS, NTP, QUIC servers).
+		if p.SrcPort < 1024 && p.DstPort >= 1024 {
+			return
+		}
+	case TechSYN, TechConnect:
+		e.tab.upsert(flowKey(src, p.SrcPort, dst, p.DstPort, ProtoTCP), now, 0)
+	}
+
+	s, created := e.srcs.get(p.Src, ns)
+	if !created && ns-s.last > int64(e.cfg.IdleTimeout) {
+		if s.ep.open {
+			e.endEpisode(s, s.last, "idle")
+		}
+		e.srcs.renew(s, ns)
+	}
+	if ns > s.last {
+		s.last = ns
+	}
+	s.probes++
+	e.judgePending(s, ns, now)
+
+	c, isNew := e.tab.upsert(contactKey(src, s.gen, dst, p.Proto, p.DstPort), now, s.prio())
+	if !isNew {
+		e.repeat(s, c, p)
+		return
+	}
+	c.n = stPending
+	c.sport = p.SrcPort
+	c.seq = p.Seq
+	e.firstContact(s, p, src, dst, now)
+	s.pushPending(c.key, ns)
+	e.lock.observe(e, s, p, ns)
+	if s.contacts == 2 {
+		e.srcs.promote(s)
+	}
+	e.evaluate(s, ns)
+}
+
+// repeat handles a probe to a contact already made. Only an identical TCP
+// SYN matters: the sender's own stack retransmitting. Scanners move on once
+// a port has answered; an application with a list of peers retries.
+func (e *Engine) repeat(s *source, c *slot, p *Probe) {
+	if p.Technique != TechSYN && p.Technique != TechConnect {
+		return
+	}
+	if c.sport != p.SrcPort || c.seq != p.Seq {
+		return
+	}
+	switch c.n {
+	case stFailed:
+		c.n = stRetried
+		s.failed--
+		s.score--
+		s.retried++
+	case stPending:
+		c.n = stRetrying
+		s.retried++
+	}
+}
+
+// firstContact updates the source's breadth counters for a new contact.
+func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32) {
+	s.contacts++
+	s.tech[p.Technique]++
+	if s.contacts == 1 {
+		s.firstSport, s.firstSeq = p.SrcPort, p.Seq
+	} else if p.SrcPort == s.firstSport && p.Seq == s.firstSeq {
+		s.sameSportSeq++
+	}
+	e.toolEvidence(s, p)
+
+	if h, isNew := e.tab.upsert(hash5(kindHostPorts, src, s.gen, dst, 0), now, s.prio()); isNew {
+		s.hosts++
+		s.addHostSample(p.Dst)
+		if s.hosts > 1 {
+			s.hostSteps++
+			if dst.lo > s.lastHost {
+				s.hostUp++
+			}
+		}
+		s.lastHost = dst.lo
+		_ = h
+	}
+
+	switch p.Technique {
+	case TechIPProto:
+		h, _ := e.tab.upsert(hash5(kindHostPorts, src, s.gen, dst, 1), now, s.prio())
+		h.n++
+		if h.n > s.maxProtosOnHost {
+			s.maxProtosOnHost, s.maxHost = h.n, p.Dst
+		}
+		return
+	case TechICMP:
+		h, _ := e.tab.upsert(hash5(kindPortHosts, src, s.gen, addrKey{}, uint64(p.Proto)<<16|uint64(p.DstPort)), now, s.prio())
+		h.n++
+		if h.n > s.maxPingHosts {
+			s.maxPingHosts = h.n
+		}
+		return
+	}
+
+	h, _ := e.tab.upsert(hash5(kindHostPorts, src, s.gen, dst, 2), now, s.prio())
+	h.n++
+	if h.n > s.maxPortsOnHost {
+		s.maxPortsOnHost, s.maxHost = h.n, p.Dst
+	}
+	if h.n > 1 {
+		s.portSteps++
+		if p.DstPort > s.lastPort {
+			s.portUp++
+		}
+	}
+	s.lastPort = p.DstPort
+
+	ph, isNew := e.tab.upsert(hash5(kindPortHosts, src, s.gen, addrKey{}, uint64(p.Proto)<<16|uint64(p.DstPort)), now, s.prio())
+	if isNew {
+		s.ports++
+		s.addPortSample(p.DstPort)
+	}
+	ph.n++
+	if ph.n > s.maxHostsOnPort {
+		s.maxHostsOnPort, s.maxPort, s.maxProto = ph.n, p.DstPort, p.Proto
+	}
+}
+
+// judgePending counts first contacts left unanswered past the reply timeout.
+// They count as failures only when this source does receive answers: in a
+// one-way capture silence says nothing.
+func (e *Engine) judgePending(s *source, ns int64, now uint32) {
+	deadline := ns - int64(e.cfg.ReplyTimeout)
+	for {
+		k, ok := s.popExpired(deadline)
+		if !ok {
+			return
+		}
+		c := e.tab.find(k, now)
+		if c == nil || c.n != stPending {
+			continue
+		}
+		c.n = stUnanswered
+		s.unanswered++
+		if s.answered > 0 {
+			s.score++
+		}
+	}
+}
+
+// Reply feeds one reply. Replies never create state: only a source already
+// tracked for its probes learns the outcome.
+func (e *Engine) Reply(r *Reply) {
+	if !r.Prober.IsValid() || !r.Target.IsValid() {
+		return
+	}
+	ns := r.Time.UnixNano()
+	now := e.secs(ns)
+	e.replies++
+	prober, target := keyOf(r.Prober), keyOf(r.Target)
+	if r.Proto == ProtoTCP && r.Outcome == Succeeded {
+		// The ACKs and FIN+ACKs that follow belong to this flow.
+		e.tab.upsert(flowKey(prober, r.ProberPort, target, r.TargetPort, ProtoTCP), now, 0)
+	}
+	e.outcome(r.Prober, prober, r.Target, target, r.Proto, r.TargetPort, r.Outcome, ns, now)
+}
+
+// outcome records what became of the first contact prober→target:port.
+func (e *Engine) outcome(pa netip.Addr, prober addrKey, ta netip.Addr, target addrKey, proto uint8, port uint16, o Outcome, ns int64, now uint32) {
+	s := e.srcs.peek(pa)
+	if s == nil {
+		return
+	}
+	c := e.tab.find(contactKey(prober, s.gen, target, proto, port), now)
+	if c == nil {
+		return
+	}
+	e.matched++
+	s.answered++
+	if c.n != stPending && c.n != stRetrying && c.n != stUnanswered {
+		return // only a contact's first outcome counts
+	}
+	if c.n == stUnanswered {
+		// A late answer: undo the silence.
+		s.unanswered--
+		if s.answered > 1 {
+			s.score--
+		}
+	}
+	if c.n == stRetrying {
+		s.retried--
+	}
+	switch o {
+	case Failed:
+		c.n = stFailed
+		s.failed++
+		s.score++
+		if !s.ep.open {
+			e.tgts.failed(e, ta, target, pa, s.key, proto, port, ns, now)
+		}
+	case Succeeded:
+		c.n = stSucceeded
+		s.succeeded++
+		if s.score > -int32(e.cfg.SuccessCredit) {
+			s.score--
+		}
+	}
+	e.evaluate(s, ns)
+}

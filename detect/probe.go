@@ -1,0 +1,125 @@
+package detect
+
+import (
+	"net/netip"
+	"time"
+)
+
+// IP protocol numbers the engine treats specially.
+const (
+	ProtoICMP   uint8 = 1
+	ProtoTCP    uint8 = 6
+	ProtoUDP    uint8 = 17
+	ProtoICMPv6 uint8 = 58
+	ProtoSCTP   uint8 = 132
+)
+
+// Technique is how a probe was made.
+type Technique uint8
+
+// Probe techniques. Window scans (nmap -sW) send exactly what ACK scans send and
+// are reported as ACK: only the target's replies tell them apart.
+const (
+	TechUnknown   Technique = iota
+	TechSYN                 // half-open SYN from a raw socket
+	TechConnect             // SYN from an operating system's stack (full option set)
+	TechFIN                 // FIN alone
+	TechNULL                // no flags
+	TechXmas                // FIN+PSH+URG
+	TechACK                 // bare ACK to a flow never seen
+	TechMaimon              // FIN+ACK to a flow never seen
+	TechTCPOdd              // any other flag combination without SYN
+	TechUDP                 // UDP datagram that answers nothing
+	TechSCTPInit            // SCTP INIT
+	TechICMP                // ICMP/ICMPv6 echo, timestamp or address-mask request
+	TechIPProto             // a packet of an IP protocol other than TCP/UDP/ICMP/SCTP
+	TechHoneyport           // a touch on a decoy listener
+	numTechniques
+)
+
+var techNames = [numTechniques]string{
+	TechUnknown:   "unknown",
+	TechSYN:       "syn",
+	TechConnect:   "connect",
+	TechFIN:       "fin",
+	TechNULL:      "null",
+	TechXmas:      "xmas",
+	TechACK:       "ack",
+	TechMaimon:    "maimon",
+	TechTCPOdd:    "tcp-flags",
+	TechUDP:       "udp",
+	TechSCTPInit:  "sctp-init",
+	TechICMP:      "icmp",
+	TechIPProto:   "ipproto",
+	TechHoneyport: "honeyport",
+}
+
+// String returns the technique's name as it appears in alerts.
+func (t Technique) String() string {
+	if t < numTechniques {
+		return techNames[t]
+	}
+	return "unknown"
+}
+
+// Fingerprint bits describe the probe packet's shape. They feed the tool
+// attribution, which is evidence only and never a condition for alerting.
+type Fingerprint uint8
+
+const (
+	// FPNoTCPOptions: a TCP packet without options.
+	FPNoTCPOptions Fingerprint = 1 << iota
+	// FPMSSOnly: the only TCP option is MSS (raw-socket scanners such as nmap).
+	FPMSSOnly
+	// FPFullOptions: SACK-permitted, timestamps or window scale present, as an
+	// operating system's connect() sends them.
+	FPFullOptions
+	// FPPayload: the packet carries payload.
+	FPPayload
+)
+
+// Probe is a first-contact candidate: a packet that opens or probes.
+// Fields irrelevant to the protocol are zero.
+type Probe struct {
+	Time     time.Time
+	Src, Dst netip.Addr
+	// Proto is the IP protocol number.
+	Proto uint8
+	// Technique is how the probe was made.
+	Technique Technique
+	// SrcPort and DstPort are the transport ports. For ICMP the destination
+	// "port" is the request's ICMP type (8 echo, 13 timestamp, 17 address mask;
+	// 128 for ICMPv6 echo); for other IP protocols both are zero.
+	SrcPort, DstPort uint16
+	// TCP fields (zero otherwise).
+	Seq    uint32
+	Window uint16
+	// IP fields.
+	TTL  uint8
+	IPID uint16
+	FP   Fingerprint
+}
+
+// Outcome is what a reply says about a first contact.
+type Outcome uint8
+
+// Outcomes.
+const (
+	// Failed: RST, ICMP unreachable or similar: nothing listens there.
+	Failed Outcome = iota + 1
+	// Succeeded: SYN-ACK, an answer to a UDP datagram, an echo reply.
+	Succeeded
+)
+
+// Reply is a packet that tells the outcome of an earlier probe. Its fields are
+// in the probe's orientation: the reply itself travels from Target (or a
+// router on the way, for ICMP errors) to Prober.
+type Reply struct {
+	Time           time.Time
+	Prober, Target netip.Addr
+	Proto          uint8
+	// ProberPort and TargetPort as in the probe; TargetPort is the request's
+	// ICMP type for ICMP contacts.
+	ProberPort, TargetPort uint16
+	Outcome                Outcome
+}

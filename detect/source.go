@@ -1,0 +1,130 @@
+package detect
+
+import "net/netip"
+
+// maxSamples bounds the ports and hosts an alert can list; source state keeps
+// them inline so that tracking a source never allocates beyond its record.
+const maxSamples = 16
+
+// pendingSlots is how many unanswered first contacts a source remembers to
+// judge after the reply timeout. When more are outstanding the oldest are
+// forgotten unjudged: a fast scanner is caught by breadth long before.
+const pendingSlots = 8
+
+// source is what the engine remembers about one source address. It is a
+// fixed-size record (no maps or slices), recycled when evicted, so tracking a
+// source costs one allocation when first seen and none afterwards.
+type source struct {
+	addr netip.Addr
+	key  addrKey
+	gen  uint64 // generation: keys into the tables include it, so a reset forgets
+
+	first, last int64 // packet time, ns
+	probes      uint64
+
+	contacts, hosts, ports         uint32
+	failed, succeeded, unanswered  uint32
+	retried                        uint32 // refused contacts the sender's own stack tried again
+	answered                       uint32 // replies of any outcome: the capture shows this source's return path
+	score                          int32  // Threshold Random Walk: failed minus succeeded first contacts, floored
+	maxPortsOnHost, maxHostsOnPort uint32
+	maxProtosOnHost, maxPingHosts  uint32
+	maxHost                        netip.Addr
+	maxPort                        uint16
+	maxProto                       uint8
+	lastPort                       uint16 // previous new contact's port, for order
+	lastHost                       uint64 // previous new host's low address bits
+	portSteps, portUp              uint32 // consecutive new-port pairs on one host, and how many ascend
+	hostSteps, hostUp              uint32 // consecutive new-host pairs, and how many ascend
+	tech                           [numTechniques]uint32
+	nmapish, masscanish, zmapish   uint32
+	firstSport                     uint16
+	firstSeq                       uint32
+	sameSportSeq                   uint32
+	nPorts, nHosts                 uint8
+	portsSample                    [maxSamples]uint16
+	hostsSample                    [maxSamples]netip.Addr
+	pending                        [pendingSlots]pendingContact
+	pendHead, pendLen              uint8
+
+	partners [4]partner // lock-step co-senders (decoy detection)
+	leader   netip.Addr // set when this source is folded into another's decoy episode
+
+	protected bool // left probation (see sourceTable)
+
+	ep episode
+}
+
+type pendingContact struct {
+	key uint64
+	t   int64
+}
+
+type partner struct {
+	addr netip.Addr
+	n    uint32
+}
+
+// reset forgets everything but the address, starting a new generation.
+func (s *source) reset(addr netip.Addr, gen uint64, now int64) {
+	*s = source{addr: addr, key: keyOf(addr), gen: gen, first: now, last: now}
+}
+
+func (s *source) addPortSample(p uint16) {
+	if int(s.nPorts) < maxSamples {
+		s.portsSample[s.nPorts] = p
+		s.nPorts++
+	}
+}
+
+func (s *source) addHostSample(a netip.Addr) {
+	if int(s.nHosts) < maxSamples {
+		s.hostsSample[s.nHosts] = a
+		s.nHosts++
+	}
+}
+
+// pushPending remembers a new first contact until its reply timeout.
+func (s *source) pushPending(key uint64, t int64) {
+	if s.pendLen == pendingSlots {
+		s.pendHead = (s.pendHead + 1) % pendingSlots
+		s.pendLen--
+	}
+	s.pending[(s.pendHead+s.pendLen)%pendingSlots] = pendingContact{key, t}
+	s.pendLen++
+}
+
+// popExpired returns the oldest pending contact older than deadline.
+func (s *source) popExpired(deadline int64) (uint64, bool) {
+	if s.pendLen == 0 || s.pending[s.pendHead].t > deadline {
+		return 0, false
+	}
+	k := s.pending[s.pendHead].key
+	s.pendHead = (s.pendHead + 1) % pendingSlots
+	s.pendLen--
+	return k, true
+}
+
+func (s *source) addPartner(a netip.Addr) uint32 {
+	weakest := 0
+	for i := range s.partners {
+		if s.partners[i].addr == a {
+			s.partners[i].n++
+			return s.partners[i].n
+		}
+		if s.partners[i].n < s.partners[weakest].n {
+			weakest = i
+		}
+	}
+	s.partners[weakest] = partner{addr: a, n: 1}
+	return 1
+}
+
+// prio is the table priority of this source's records: 1 once it has made a
+// second first contact (and left probation), 0 before.
+func (s *source) prio() uint16 {
+	if s.protected {
+		return 1
+	}
+	return 0
+}

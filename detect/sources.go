@@ -1,0 +1,136 @@
+package detect
+
+import (
+	"net/netip"
+
+	"github.com/hashicorp/golang-lru/v2/simplelru"
+)
+
+// sourceTable holds per-source state in shards, each a segmented (2Q-style)
+// LRU built from two golang-lru lists: new sources enter a small probation
+// list and move to the protected list once they make a second distinct first
+// contact. A flood of one-packet (typically spoofed) sources only churns
+// probation, so it cannot push out a scanner whose state is being built up.
+type sourceTable struct {
+	shards []sourceShard
+	free   []*source // recycled records
+	gen    uint64
+	evict  func(*source) // called for a source pushed out for room
+	// moving suppresses the eviction callback while a record changes lists.
+	moving    bool
+	evictions uint64
+}
+
+type sourceShard struct {
+	probation *simplelru.LRU[netip.Addr, *source]
+	protected *simplelru.LRU[netip.Addr, *source]
+}
+
+func newSourceTable(maxSources, shards int, recentFraction float64, evict func(*source)) *sourceTable {
+	st := &sourceTable{shards: make([]sourceShard, shards), evict: evict}
+	per := maxSources / shards
+	prob := int(float64(per) * recentFraction)
+	if prob < 1 {
+		prob = 1
+	}
+	prot := per - prob
+	if prot < 1 {
+		prot = 1
+	}
+	onEvict := func(_ netip.Addr, s *source) {
+		if st.moving {
+			return
+		}
+		st.evictions++
+		if st.evict != nil {
+			st.evict(s)
+		}
+		st.free = append(st.free, s)
+	}
+	for i := range st.shards {
+		// NewLRU fails only for a non-positive size, excluded above.
+		st.shards[i].probation, _ = simplelru.NewLRU[netip.Addr, *source](prob, onEvict)
+		st.shards[i].protected, _ = simplelru.NewLRU[netip.Addr, *source](prot, onEvict)
+	}
+	return st
+}
+
+func (st *sourceTable) shard(k addrKey) *sourceShard {
+	h := (k.hi ^ k.lo) * 0x9e3779b97f4a7c15
+	return &st.shards[(h>>32)%uint64(len(st.shards))]
+}
+
+// peek returns a tracked source without changing its recency.
+func (st *sourceTable) peek(a netip.Addr) *source {
+	sh := st.shard(keyOf(a))
+	if s, ok := sh.protected.Peek(a); ok {
+		return s
+	}
+	if s, ok := sh.probation.Peek(a); ok {
+		return s
+	}
+	return nil
+}
+
+// get returns the source for a, creating it in probation if new.
+func (st *sourceTable) get(a netip.Addr, now int64) (s *source, created bool) {
+	sh := st.shard(keyOf(a))
+	if s, ok := sh.protected.Get(a); ok {
+		return s, false
+	}
+	if s, ok := sh.probation.Get(a); ok {
+		return s, false
+	}
+	if n := len(st.free); n > 0 {
+		s = st.free[n-1]
+		st.free = st.free[:n-1]
+	} else {
+		s = new(source)
+	}
+	st.gen++
+	s.reset(a, st.gen, now)
+	sh.probation.Add(a, s)
+	return s, true
+}
+
+// promote moves s from probation to the protected list.
+func (st *sourceTable) promote(s *source) {
+	sh := st.shard(s.key)
+	if _, ok := sh.probation.Peek(s.addr); !ok {
+		return
+	}
+	st.moving = true
+	sh.probation.Remove(s.addr)
+	st.moving = false
+	s.protected = true
+	sh.protected.Add(s.addr, s)
+}
+
+// renew gives s a fresh generation (new episode, old contacts forgotten).
+func (st *sourceTable) renew(s *source, now int64) {
+	st.gen++
+	prot := s.protected
+	s.reset(s.addr, st.gen, now)
+	s.protected = prot
+}
+
+func (st *sourceTable) len() int {
+	n := 0
+	for i := range st.shards {
+		n += st.shards[i].probation.Len() + st.shards[i].protected.Len()
+	}
+	return n
+}
+
+// each calls f for every tracked source.
+func (st *sourceTable) each(f func(*source)) {
+	for i := range st.shards {
+		for _, l := range []*simplelru.LRU[netip.Addr, *source]{st.shards[i].protected, st.shards[i].probation} {
+			for _, a := range l.Keys() {
+				if s, ok := l.Peek(a); ok {
+					f(s)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,123 @@
+package detect
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/hashicorp/golang-lru/v2/simplelru"
+)
+
+// targets detects distributed scans: many sources, none of which has
+// probed enough to be flagged alone, together failing on many ports of one
+// target. Only refused first contacts count, so a busy server that many
+// clients reach successfully never qualifies.
+type targets struct {
+	lru *simplelru.LRU[netip.Addr, *target]
+	gen uint64
+}
+
+type target struct {
+	addr     netip.Addr
+	gen      uint64
+	first    int64
+	last     int64
+	ports    uint32
+	sources  uint32
+	open     bool
+	seq      uint32
+	portsS   []uint16
+	sourcesS []netip.Addr
+}
+
+func newTargets(size int) *targets {
+	l, _ := simplelru.NewLRU[netip.Addr, *target](size, nil)
+	return &targets{lru: l}
+}
+
+// failed records that src's first contact to dst proto/port was refused.
+func (ts *targets) failed(e *Engine, dst netip.Addr, dk addrKey, src netip.Addr, sk addrKey, proto uint8, port uint16, ns int64, now uint32) {
+	t, ok := ts.lru.Get(dst)
+	if !ok || ns-t.last > int64(e.cfg.IdleTimeout) {
+		if ok && t.open {
+			ts.end(e, t, t.last, "idle")
+		}
+		ts.gen++
+		t = &target{addr: dst, gen: ts.gen, first: ns}
+		ts.lru.Add(dst, t)
+	}
+	t.last = max(t.last, ns)
+	if _, isNew := e.tab.upsert(hash5(kindTgtPort, dk, t.gen, addrKey{}, uint64(proto)<<16|uint64(port)), now, 1); isNew {
+		t.ports++
+		if len(t.portsS) < e.cfg.Samples {
+			t.portsS = append(t.portsS, port)
+		}
+	}
+	if _, isNew := e.tab.upsert(hash5(kindTgtSource, dk, t.gen, sk, 0), now, 1); isNew {
+		t.sources++
+		if len(t.sourcesS) < e.cfg.Samples {
+			t.sourcesS = append(t.sourcesS, src)
+		}
+	}
+	if t.open || t.ports < uint32(e.cfg.DistributedPorts) || t.sources < uint32(e.cfg.DistributedSources) {
+		return
+	}
+	t.open = true
+	ts.raise(e, t, PhaseStart, ns, "")
+}
+
+func (ts *targets) tick(e *Engine, ns int64) {
+	for _, a := range ts.lru.Keys() {
+		if t, ok := ts.lru.Peek(a); ok && t.open && ns-t.last > int64(e.cfg.EndAfter) {
+			ts.end(e, t, ns, "idle")
+		}
+	}
+}
+
+func (ts *targets) flush(e *Engine, ns int64) {
+	for _, a := range ts.lru.Keys() {
+		if t, ok := ts.lru.Peek(a); ok && t.open {
+			ts.end(e, t, ns, "flush")
+		}
+	}
+}
+
+func (ts *targets) end(e *Engine, t *target, ns int64, why string) {
+	ts.raise(e, t, PhaseEnd, ns, why)
+	t.open = false
+	ts.lru.Remove(t.addr)
+}
+
+func (ts *targets) raise(e *Engine, t *target, phase string, ns int64, why string) {
+	dst := t.addr.String()
+	epID := eventID(e.cfg.Sensor, "distributed", dst, nsString(t.first))
+	t.seq++
+	srcs := make([]string, len(t.sourcesS))
+	for i, s := range t.sourcesS {
+		srcs[i] = s.String()
+	}
+	a := &Alert{
+		Timestamp: time.Unix(0, ns).UTC(),
+		Message:   fmt.Sprintf("distributed portscan: %d sources probed %d ports on %s", t.sources, t.ports, dst),
+		Event: Event{
+			Kind: "alert", ID: eventID(epID, phase, fmt.Sprint(t.seq)), Action: ActionDistributedPortscan,
+			Category: []string{"network", "intrusion_detection"}, Type: []string{"info"},
+			Start: time.Unix(0, t.first).UTC(), End: time.Unix(0, t.last).UTC(),
+			Severity: severity[ActionDistributedPortscan],
+		},
+		Source:      Endpoint{IP: srcs[0]},
+		Destination: &Endpoint{IP: dst},
+		Related:     Related{IP: append(append([]string{}, srcs...), dst)},
+		Network:     Network{Transport: "tcp"},
+		Rule:        Rule{Name: ruleNames[ActionDistributedPortscan]},
+		Threat:      threatFor(ActionDistributedPortscan),
+		Observer:    Observer{Type: "ids", Product: "portsnare", Hostname: e.cfg.Sensor},
+		Portsnare: PortsnareData{Phase: phase, Episode: epID, Scan: ScanData{
+			Technique: "mixed", Order: "unknown", Contacts: t.ports, Ports: t.ports, Hosts: 1,
+			Failed: t.ports, Reason: "distributed-failures", PortsSample: t.portsS,
+			HostsSample: []string{dst}, Sources: srcs, EndReason: why,
+		}},
+	}
+	e.alerts[ActionDistributedPortscan+"/"+phase]++
+	e.sink(a)
+}

@@ -1,0 +1,51 @@
+package detect
+
+// toolEvidence records which scanner a first contact's packet looks like.
+// The tool is reported as evidence only; no verdict depends on it.
+func (e *Engine) toolEvidence(s *source, p *Probe) {
+	switch {
+	case p.IPID == 54321:
+		// zmap (before 2.x) sends every probe with this IP id.
+		s.zmapish++
+	case p.Proto == ProtoTCP && p.Dst.Is4() && masscanID(p):
+		s.masscanish++
+	case p.Proto == ProtoTCP && nmapTCP(p):
+		s.nmapish++
+	}
+}
+
+// masscanID: masscan derives the IP id from the destination address, port and
+// sequence number, so that it can recognise its replies statelessly.
+func masscanID(p *Probe) bool {
+	a := p.Dst.As4()
+	d := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
+	return uint16(d^uint32(p.DstPort)^p.Seq) == p.IPID
+}
+
+// nmapTCP: nmap's raw TCP probes use a window of 1024 to 4096 in steps of
+// 1024, and its SYNs carry a lone MSS option while its other probes carry none.
+func nmapTCP(p *Probe) bool {
+	switch p.Window {
+	case 1024, 2048, 3072, 4096:
+	default:
+		return false
+	}
+	if p.Technique == TechSYN {
+		return p.FP&FPMSSOnly != 0
+	}
+	return p.FP&FPNoTCPOptions != 0
+}
+
+// tool names the scanner most of the source's first contacts point to.
+func (s *source) tool() string {
+	half := (s.contacts + 1) / 2
+	switch {
+	case s.zmapish >= half && s.zmapish > 0:
+		return "zmap"
+	case s.masscanish >= half && s.masscanish > 0:
+		return "masscan"
+	case s.nmapish >= half && s.nmapish > 0:
+		return "nmap"
+	}
+	return ""
+}
