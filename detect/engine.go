@@ -53,7 +53,7 @@ func New(cfg Config, sink Sink) (*Engine, error) {
 		cfg:    cfg,
 		sink:   sink,
 		tab:    newTable(cfg.ContactTableSize, uint32(cfg.IdleTimeout/time.Second)+1),
-		lock:   newLockstep(1 << 15),
+		lock:   newLockstep(lockSlotsFor(cfg.ContactTableSize)),
 		active: make(map[netip.Addr]*source),
 		held:   make(map[netip.Addr]*source),
 		alerts: make(map[string]uint64),

@@ -74,3 +74,13 @@ func (e *Engine) decoyMembers(s *source) []netip.Addr {
 	}
 	return m
 }
+
+// lockSlotsFor sizes the lock-step table: decoy copies arrive within
+// milliseconds of each other, so it needs far fewer slots than contacts.
+func lockSlotsFor(contactSlots int) int {
+	n := 1024
+	for n < contactSlots/32 {
+		n <<= 1
+	}
+	return n
+}
