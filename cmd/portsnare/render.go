@@ -1,0 +1,62 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// renderYAML writes c as a YAML configuration file with every key, each
+// under its one-line comment, after header. With the defaults it is the
+// example file; with a loaded configuration it is what check-config --print
+// shows. Both come from the settings table, so neither can drift from it.
+func renderYAML(c Config, header string) string {
+	var b strings.Builder
+	b.WriteString(header)
+	for _, sec := range sections {
+		fmt.Fprintf(&b, "\n# %s\n%s:\n", sec.doc, sec.name)
+		first := true
+		for _, s := range settings {
+			name, ok := strings.CutPrefix(s.key, sec.name+".")
+			if !ok {
+				continue
+			}
+			if !first {
+				b.WriteString("\n")
+			}
+			first = false
+			fmt.Fprintf(&b, "  # %s\n  %s: %s\n", s.doc, name, formatValue(s.field(&c)))
+		}
+	}
+	return b.String()
+}
+
+// formatValue writes the value field points to as YAML that decode reads
+// back to the same value.
+func formatValue(field any) string {
+	switch v := field.(type) {
+	case *string:
+		return strconv.Quote(*v) // Go's escapes are a subset of YAML's double-quoted ones
+	case *int:
+		return strconv.Itoa(*v)
+	case *float64:
+		return strconv.FormatFloat(*v, 'g', -1, 64)
+	case *time.Duration:
+		return formatDuration(*v)
+	}
+	panic(fmt.Sprintf("formatValue: unsupported field type %T", field))
+}
+
+// formatDuration drops the zero units time.Duration.String adds: "2h", not
+// "2h0m0s". The result still parses with time.ParseDuration.
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/portsnare/portsnare/sensor"
+)
+
+func (a *app) replayCommand() *cobra.Command {
+	var noProgress, quiet bool
+	cmd := &cobra.Command{
+		Use:     "replay [flags] FILE...",
+		Short:   "Replay capture files through the detection engine",
+		Long:    replayLong,
+		Example: replayExample,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return errors.New("replay needs at least one capture FILE")
+			}
+			return nil
+		},
+		RunE: action(func(cmd *cobra.Command, files []string) error {
+			cfg, log, err := a.setup(cmd)
+			if err != nil {
+				return err
+			}
+			var progress io.Writer // nil: no progress bar
+			if !noProgress && !quiet && isTerminal(a.stderr) {
+				progress = a.stderr
+			}
+			return a.replay(cmd.Context(), cfg, log, files, progress, quiet)
+		}),
+	}
+	cmd.Flags().BoolVar(&noProgress, "no-progress", false, "no progress bar, even on a terminal")
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no summary and no progress bar on standard error")
+	addConfigFlags(cmd.Flags(), engineFlags)
+	return cmd
+}
+
+// replay runs files through the engine, alerts to standard output and the
+// summary to standard error. Once reading has begun, the summary is printed
+// however the replay ends, since what was read before a failure or a signal
+// is still worth seeing.
+func (a *app) replay(ctx context.Context, cfg Config, log *slog.Logger, files []string, progress io.Writer, quiet bool) error {
+	// A failed write to standard output (a closed pipe, a full disk) stops
+	// the replay: reading on would only raise alerts that cannot be written.
+	replayCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	out := newAlertWriter(a.stdout, cancel)
+
+	stats, err := sensor.Replay(replayCtx, sensor.ReplayOptions{
+		Files:    files,
+		Engine:   cfg.Detect,
+		Alerts:   out.Write,
+		Progress: progress,
+		Logger:   log,
+	})
+	werr := out.Flush()
+	// Replay checks every file before it reads any: when that check fails,
+	// nothing was replayed and a summary of nothing would only bury the error.
+	checkFailed := err != nil && len(stats.Files) == 0 && ctx.Err() == nil
+	if !quiet && !checkFailed {
+		stats.Summary(a.stderr)
+	}
+	switch {
+	case werr != nil:
+		return fmt.Errorf("writing alerts: %w", werr)
+	case err != nil && ctx.Err() != nil: // a signal; one after the end changes nothing
+		return fmt.Errorf("replay interrupted (%v): the output covers only the packets read until then", context.Cause(ctx))
+	}
+	return err
+}
+
+// isTerminal reports whether w is a terminal, where a progress bar helps;
+// in a file or a pipe it would be noise.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(f.Fd()))
+}

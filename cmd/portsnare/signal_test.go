@@ -1,0 +1,194 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestReplaySIGTERM runs the real binary on a capture that never ends (a
+// FIFO fed by the test) and stops it with SIGTERM, as a service manager or
+// a script would: the alerts so far are written, the summary is printed,
+// and the exit status is 1.
+func TestReplaySIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go tool to build the binary with")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "portsnare")
+	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	fifo := filepath.Join(dir, "endless.pcap")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	written := feedEndlessCapture(t, fifo)
+
+	var stdout, stderr lockedBuffer
+	cmd := exec.Command(bin, "replay", fifo)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+
+	// Signal once the replay is well into the capture (the pipe buffer
+	// holds only a few hundred packets).
+	for deadline := time.Now().Add(20 * time.Second); written.Load() < 50_000; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("replay did not read the capture; stderr:\n%s", stderr.String())
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err = <-exited:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("replay did not stop on SIGTERM; stderr:\n%s", stderr.String())
+	}
+
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitFailure {
+		t.Errorf("exit: %v, want status %d", err, exitFailure)
+	}
+	errText := stderr.String()
+	if !strings.Contains(errText, "replay interrupted (terminated signal received)") {
+		t.Errorf("stderr does not say the replay was interrupted:\n%s", errText)
+	}
+	if !strings.Contains(errText, fifo) || !strings.Contains(errText, "packets") {
+		t.Errorf("stderr has no summary of the file read:\n%s", errText)
+	}
+	for l := range strings.SplitSeq(strings.TrimSpace(stdout.String()), "\n") {
+		if l != "" && !json.Valid([]byte(l)) {
+			t.Errorf("stdout line is not JSON (cut short by the signal?): %q", l)
+		}
+	}
+}
+
+// feedEndlessCapture writes a pcap header and then TCP SYNs to every port
+// of one host into fifo, for each reader that opens it, until the test
+// ends. It returns the count of packets written.
+func feedEndlessCapture(t *testing.T, fifo string) *atomic.Int64 {
+	var written atomic.Int64
+	var stop atomic.Bool
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for !stop.Load() {
+			// Blocks until a reader opens the FIFO: replay opens it twice,
+			// once to check the header and once to read.
+			f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+			if err != nil {
+				return
+			}
+			_, err = f.Write(pcapHeader())
+			for i := 0; err == nil && !stop.Load(); i++ {
+				_, err = f.Write(synRecord(i))
+				written.Add(1)
+			}
+			f.Close()
+		}
+	}()
+	t.Cleanup(func() {
+		stop.Store(true)
+		// Release a writer blocked in open, then wait for it.
+		if r, err := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0); err == nil {
+			defer r.Close()
+		}
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Error("FIFO writer did not stop")
+		}
+	})
+	return &written
+}
+
+func pcapHeader() []byte {
+	h := make([]byte, 24)
+	binary.LittleEndian.PutUint32(h[0:], 0xa1b2c3d4)
+	binary.LittleEndian.PutUint16(h[4:], 2)
+	binary.LittleEndian.PutUint16(h[6:], 4)
+	binary.LittleEndian.PutUint32(h[16:], 65535)
+	binary.LittleEndian.PutUint32(h[20:], 1) // Ethernet
+	return h
+}
+
+// synRecord is a pcap record: a TCP SYN from 198.18.0.10 to port i of
+// 198.18.0.2, a millisecond of packet time after the previous one.
+func synRecord(i int) []byte {
+	const frameLen = 14 + 20 + 20
+	r := make([]byte, 16+frameLen)
+	ts := time.Unix(1_700_000_000, 0).Add(time.Duration(i) * time.Millisecond)
+	binary.LittleEndian.PutUint32(r[0:], uint32(ts.Unix()))
+	binary.LittleEndian.PutUint32(r[4:], uint32(ts.Nanosecond()/1000))
+	binary.LittleEndian.PutUint32(r[8:], frameLen)
+	binary.LittleEndian.PutUint32(r[12:], frameLen)
+	e := r[16:]
+	copy(e[0:6], []byte{2, 0, 0, 0, 0, 2})
+	copy(e[6:12], []byte{2, 0, 0, 0, 0, 10})
+	binary.BigEndian.PutUint16(e[12:], 0x0800)
+	ip := e[14:34]
+	ip[0] = 0x45
+	binary.BigEndian.PutUint16(ip[2:], 40)
+	binary.BigEndian.PutUint16(ip[4:], uint16(i))
+	ip[8], ip[9] = 64, 6 // TTL, TCP
+	copy(ip[12:16], []byte{198, 18, 0, 10})
+	copy(ip[16:20], []byte{198, 18, 0, 2})
+	var sum uint32
+	for j := 0; j < 20; j += 2 {
+		sum += uint32(binary.BigEndian.Uint16(ip[j:]))
+	}
+	for sum > 0xffff {
+		sum = sum&0xffff + sum>>16
+	}
+	binary.BigEndian.PutUint16(ip[10:], ^uint16(sum))
+	tcp := e[34:]
+	binary.BigEndian.PutUint16(tcp[0:], 40000)
+	binary.BigEndian.PutUint16(tcp[2:], uint16(i%65535+1))
+	binary.BigEndian.PutUint32(tcp[4:], uint32(i))
+	tcp[12] = 5 << 4
+	tcp[13] = 0x02 // SYN
+	binary.BigEndian.PutUint16(tcp[14:], 1024)
+	return r
+}
+
+// lockedBuffer is a bytes.Buffer that exec's copying goroutines and the
+// test can use at once.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}

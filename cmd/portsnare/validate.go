@@ -1,0 +1,70 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"unicode"
+)
+
+// problem is one thing wrong with a configuration. key, when known, lets the
+// loader say where the bad value came from.
+type problem struct {
+	key  string
+	text string
+}
+
+// validate checks the values of c, all at once: its own sections here and
+// the engine's through detect.Config.Validate, whose joined errors are split
+// back into one problem each.
+func (c *Config) validate() []problem {
+	var ps []problem
+	if strings.ContainsFunc(c.Detect.Sensor, unicode.IsSpace) || strings.ContainsAny(c.Detect.Sensor, "*>") {
+		// The name is a token of the NATS subjects alerts are published on.
+		ps = append(ps, problem{"sensor.name", fmt.Sprintf("sensor.name: must not contain white space, '*' or '>', got %q", c.Detect.Sensor)})
+	}
+	if _, err := parseLevel(c.Log.Level); err != nil {
+		ps = append(ps, problem{"log.level", fmt.Sprintf("log.level: expected debug, info, warn or error, got %q", c.Log.Level)})
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		ps = append(ps, problem{"log.format", fmt.Sprintf("log.format: expected text or json, got %q", c.Log.Format)})
+	}
+	if err := c.Detect.Validate(); err != nil {
+		for _, e := range splitJoined(err) {
+			ps = append(ps, qualifyDetect(e.Error()))
+		}
+	}
+	return ps
+}
+
+// splitJoined undoes errors.Join.
+func splitJoined(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// qualifyDetect turns detect's "vertical_ports must be positive, got 0" into
+// "detect.vertical_ports must be …", the name the user writes in the file.
+// A message that starts with no known field name is kept as it is.
+func qualifyDetect(msg string) problem {
+	for _, s := range settings {
+		name, ok := strings.CutPrefix(s.key, "detect.")
+		if ok && strings.HasPrefix(msg, name+" ") {
+			return problem{s.key, "detect." + msg}
+		}
+	}
+	return problem{text: msg}
+}
+
+// parseLevel accepts slog's level names in any case: debug, info, warn, error.
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if s == "" {
+		return l, errors.New("empty log level")
+	}
+	err := l.UnmarshalText([]byte(s))
+	return l, err
+}

@@ -1,0 +1,190 @@
+package sensor
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/gopacket/layers"
+	"github.com/google/gopacket/pcapgo"
+
+	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/sensor/internal/gen"
+)
+
+var benchPackets = flag.Int("sensor.bench-packets", 5_000_000,
+	"packets in the capture BenchmarkReplay and BenchmarkBareRead generate")
+
+// benchCapture is generated once per test binary run, into a temporary
+// directory that TestMain removes: multi-megabyte captures are not committed.
+var benchCapture struct {
+	once sync.Once
+	dir  string
+	path string
+	sum  gen.Summary
+	took time.Duration
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchCapture.dir != "" {
+		os.RemoveAll(benchCapture.dir)
+	}
+	os.Exit(code)
+}
+
+// bigCapture returns the path of the generated benchmark capture.
+func bigCapture(b *testing.B) (string, gen.Summary) {
+	c := &benchCapture
+	c.once.Do(func() {
+		c.dir, c.err = os.MkdirTemp("", "portsnare-bench-")
+		if c.err != nil {
+			return
+		}
+		c.path = filepath.Join(c.dir, "bench.pcap")
+		began := time.Now()
+		c.sum, c.err = gen.WriteFile(c.path, gen.Config{Seed: 1, Packets: *benchPackets})
+		c.took = time.Since(began)
+	})
+	if c.err != nil {
+		b.Fatalf("generate capture: %v", c.err)
+	}
+	b.Logf("capture: %d packets, %d MiB, generated in %s", c.sum.Packets, c.sum.Bytes>>20, c.took.Round(time.Millisecond))
+	return c.path, c.sum
+}
+
+// BenchmarkDecode measures the decoder alone, per packet kind; one op is one
+// packet.
+func BenchmarkDecode(b *testing.B) {
+	udpProbe := v4(b, scanner, target, layers.IPProtocolUDP, udp(40000, 161), gopaPayload("public"))
+	kinds := []struct {
+		name string
+		link LinkType
+		data []byte
+	}{
+		{"syn", LinkTypeEthernet, eth4(v4(b, scanner, target, layers.IPProtocolTCP, tcp(40000, 80, "S", optMSS)))},
+		{"syn-connect", LinkTypeEthernet, eth4(v4(b, scanner, target, layers.IPProtocolTCP, tcp(40000, 80, "S", optMSS, optSACK, optTS, optNOP, optWS)))},
+		{"rst", LinkTypeEthernet, eth4(v4(b, target, scanner, layers.IPProtocolTCP, tcp(80, 40000, "RA")))},
+		{"data-segment", LinkTypeEthernet, eth4(v4(b, scanner, target, layers.IPProtocolTCP, tcp(40000, 80, "PA"), make(gopaPayload, 1400)))},
+		{"udp", LinkTypeEthernet, eth4(udpProbe)},
+		{"icmp-unreachable", LinkTypeEthernet, eth4(v4(b, target, scanner, layers.IPProtocolICMPv4, icmp4(3, 3, 0), quoteOf(udpProbe, 20)))},
+		{"icmp-echo", LinkTypeEthernet, eth4(v4(b, scanner, target, layers.IPProtocolICMPv4, icmp4(8, 0, 7), make(gopaPayload, 56)))},
+		{"syn-v6-vlan", LinkTypeEthernet, ether(etherTypeDot1Q, vlan(5, etherTypeIPv6, v6(b, scanner6, target6, layers.IPProtocolTCP, tcp(40000, 80, "S", optMSS))))},
+		{"icmp6-unreachable", LinkTypeEthernet, eth6(v6(b, target6, scanner6, layers.IPProtocolICMPv6, icmp6(1, 4, append([]byte{0, 0, 0, 0}, v6(b, scanner6, target6, layers.IPProtocolUDP, udp(1, 2))...)...)))},
+		{"sll2-syn", LinkTypeLinuxSLL2, sll2(0, 1, etherTypeIPv4, v4(b, scanner, target, layers.IPProtocolTCP, tcp(40000, 80, "S")))},
+		{"arp", LinkTypeEthernet, ether(0x0806, make([]byte, 28))},
+	}
+	for _, k := range kinds {
+		b.Run(k.name, func(b *testing.B) {
+			d := NewDecoder(nopHandler{})
+			b.ReportAllocs()
+			b.SetBytes(int64(len(k.data)))
+			for b.Loop() {
+				d.Decode(k.link, testTime, k.data)
+			}
+		})
+	}
+}
+
+// BenchmarkReplay replays the generated capture through Replay and the real
+// engine; one op is the whole capture.
+func BenchmarkReplay(b *testing.B) {
+	path, sum := bigCapture(b)
+	b.ReportAllocs()
+	var st ReplayStats
+	var packets uint64
+	for b.Loop() {
+		var err error
+		st, err = Replay(context.Background(), ReplayOptions{Files: []string{path}, Engine: detect.DefaultConfig()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		packets += st.Packets
+	}
+	if st.Packets != uint64(sum.Packets) {
+		b.Fatalf("replayed %d packets of %d", st.Packets, sum.Packets)
+	}
+	b.ReportMetric(float64(packets)/b.Elapsed().Seconds(), "packets/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(packets), "ns/packet")
+}
+
+// BenchmarkBareRead reads the same capture with a bare pcapgo loop and no
+// decoding, the floor Replay's cost is measured against.
+func BenchmarkBareRead(b *testing.B) {
+	path, sum := bigCapture(b)
+	b.ReportAllocs()
+	var packets uint64
+	for b.Loop() {
+		n, err := bareRead(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n != uint64(sum.Packets) {
+			b.Fatalf("read %d packets of %d", n, sum.Packets)
+		}
+		packets += n
+	}
+	b.ReportMetric(float64(packets)/b.Elapsed().Seconds(), "packets/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(packets), "ns/packet")
+}
+
+// BenchmarkReadDecode reads the capture and decodes every packet, with a
+// Handler that does nothing: Replay's cost without the engine's.
+func BenchmarkReadDecode(b *testing.B) {
+	path, sum := bigCapture(b)
+	b.ReportAllocs()
+	var packets uint64
+	for b.Loop() {
+		c, err := openCapture(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d := NewDecoder(nopHandler{})
+		for {
+			data, ts, link, err := c.src.next()
+			if err != nil {
+				break
+			}
+			d.Decode(link, ts, data)
+		}
+		c.close()
+		if st := d.Stats(); st.Packets != uint64(sum.Packets) || st.DecodeErrors != 0 {
+			b.Fatalf("decoded %+v of %d packets", st, sum.Packets)
+		}
+		packets += uint64(sum.Packets)
+	}
+	b.ReportMetric(float64(packets)/b.Elapsed().Seconds(), "packets/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(packets), "ns/packet")
+}
+
+func bareRead(path string) (uint64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(bufio.NewReaderSize(f, readBufferSize))
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	for {
+		_, _, err := r.ZeroCopyReadPacketData()
+		if errors.Is(err, io.EOF) {
+			return n, nil
+		}
+		if err != nil {
+			return n, fmt.Errorf("packet %d: %w", n, err)
+		}
+		n++
+	}
+}
