@@ -22,7 +22,12 @@ const (
 // addrKey is an address split into two words for hashing.
 type addrKey struct{ hi, lo uint64 }
 
+// keyOf gives the words of the address's 16-byte (IPv4-mapped) form.
 func keyOf(a netip.Addr) addrKey {
+	if a.Is4() {
+		b := a.As4()
+		return addrKey{0, 0xffff<<32 | uint64(binary.BigEndian.Uint32(b[:]))}
+	}
 	b := a.As16()
 	return addrKey{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
 }

@@ -16,8 +16,18 @@ func contactKey(src addrKey, gen uint64, dst addrKey, proto uint8, port uint16) 
 	return hash5(kindContact, src, gen, dst, uint64(proto)<<16|uint64(port))
 }
 
+// flowKey identifies a UDP flow in the direction of its first datagram.
 func flowKey(a addrKey, aport uint16, b addrKey, bport uint16, proto uint8) uint64 {
 	return hash5(kindFlow, a, uint64(aport), b, uint64(proto)<<16|uint64(bport))
+}
+
+// tcpFlowKey identifies a TCP connection in either direction, so that one
+// lookup serves the segments of both ends.
+func tcpFlowKey(a addrKey, aport uint16, b addrKey, bport uint16) uint64 {
+	if b.hi < a.hi || (b.hi == a.hi && (b.lo < a.lo || (b.lo == a.lo && bport < aport))) {
+		a, aport, b, bport = b, bport, a, aport
+	}
+	return flowKey(a, aport, b, bport, ProtoTCP)
 }
 
 // ignoredDst reports destinations that no scan targets: multicast and the
@@ -43,16 +53,19 @@ func (e *Engine) Probe(p *Probe) {
 		if p.FP&FPNoTCPOptions == 0 && p.Technique != TechTCPOdd {
 			return
 		}
-		// A segment of a flow whose opening was seen is no probe.
-		if e.tab.find(flowKey(src, p.SrcPort, dst, p.DstPort, ProtoTCP), now) != nil ||
-			e.tab.find(flowKey(dst, p.DstPort, src, p.SrcPort, ProtoTCP), now) != nil {
+		// A segment of a connection seen being accepted is no probe.
+		if e.tab.find(tcpFlowKey(src, p.SrcPort, dst, p.DstPort), now) != nil {
 			return
 		}
 	case TechUDP:
-		// An answer to a datagram seen going the other way is a reply.
-		if e.tab.find(flowKey(dst, p.DstPort, src, p.SrcPort, ProtoUDP), now) != nil {
+		// An answer to a datagram seen going the other way is a reply; only
+		// the flow's first answer can tell an outcome.
+		if f := e.tab.find(flowKey(dst, p.DstPort, src, p.SrcPort, ProtoUDP), now); f != nil {
 			e.replies++
-			e.outcome(p.Dst, dst, p.Src, src, ProtoUDP, p.SrcPort, Succeeded, ns, now)
+			if f.n == 0 {
+				f.n = 1
+				e.outcome(p.Dst, dst, p.Src, src, ProtoUDP, p.SrcPort, Succeeded, ns, now)
+			}
 			return
 		}
 		if _, isNew := e.tab.upsert(flowKey(src, p.SrcPort, dst, p.DstPort, ProtoUDP), now, 0); !isNew {
@@ -63,11 +76,9 @@ func (e *Engine) Probe(p *Probe) {
 		if p.SrcPort < 1024 && p.DstPort >= 1024 {
 			return
 		}
-	case TechSYN, TechConnect:
-		e.tab.upsert(flowKey(src, p.SrcPort, dst, p.DstPort, ProtoTCP), now, 0)
 	}
 
-	s, created := e.srcs.get(p.Src, ns)
+	s, created := e.srcs.get(p.Src, src, ns)
 	if !created && ns-s.last > int64(e.cfg.IdleTimeout) {
 		if s.ep.open {
 			e.endEpisode(s, s.last, "idle")
@@ -78,7 +89,9 @@ func (e *Engine) Probe(p *Probe) {
 		s.last = ns
 	}
 	s.probes++
-	e.judgePending(s, ns, now)
+	if s.pendLen > 0 {
+		e.judgePending(s, ns, now)
+	}
 
 	c, isNew := e.tab.upsert(contactKey(src, s.gen, dst, p.Proto, p.DstPort), now, s.prio())
 	if !isNew {
@@ -217,15 +230,15 @@ func (e *Engine) Reply(r *Reply) {
 	e.replies++
 	prober, target := keyOf(r.Prober), keyOf(r.Target)
 	if r.Proto == ProtoTCP && r.Outcome == Succeeded {
-		// The ACKs and FIN+ACKs that follow belong to this flow.
-		e.tab.upsert(flowKey(prober, r.ProberPort, target, r.TargetPort, ProtoTCP), now, 0)
+		// The ACKs and FIN+ACKs that follow belong to this connection.
+		e.tab.upsert(tcpFlowKey(prober, r.ProberPort, target, r.TargetPort), now, 0)
 	}
 	e.outcome(r.Prober, prober, r.Target, target, r.Proto, r.TargetPort, r.Outcome, ns, now)
 }
 
 // outcome records what became of the first contact prober→target:port.
 func (e *Engine) outcome(pa netip.Addr, prober addrKey, ta netip.Addr, target addrKey, proto uint8, port uint16, o Outcome, ns int64, now uint32) {
-	s := e.srcs.peek(pa)
+	s := e.srcs.peekKey(pa, prober)
 	if s == nil {
 		return
 	}

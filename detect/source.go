@@ -15,44 +15,47 @@ const pendingSlots = 8
 // fixed-size record (no maps or slices), recycled when evicted, so tracking a
 // source costs one allocation when first seen and none afterwards.
 type source struct {
-	addr netip.Addr
-	key  addrKey
-	gen  uint64 // generation: keys into the tables include it, so a reset forgets
-
-	first, last int64 // packet time, ns
-	probes      uint64
-
-	contacts, hosts, ports         uint32
-	failed, succeeded, unanswered  uint32
-	retried                        uint32 // refused contacts the sender's own stack tried again
-	answered                       uint32 // replies of any outcome: the capture shows this source's return path
-	score                          int32  // Threshold Random Walk: failed minus succeeded first contacts, floored
-	maxPortsOnHost, maxHostsOnPort uint32
-	maxProtosOnHost, maxPingHosts  uint32
-	maxHost                        netip.Addr
-	maxPort                        uint16
-	maxProto                       uint8
-	lastPort                       uint16 // previous new contact's port, for order
-	lastHost                       uint64 // previous new host's low address bits
-	portSteps, portUp              uint32 // consecutive new-port pairs on one host, and how many ascend
-	hostSteps, hostUp              uint32 // consecutive new-host pairs, and how many ascend
-	tech                           [numTechniques]uint32
-	nmapish, masscanish, zmapish   uint32
-	firstSport                     uint16
-	firstSeq                       uint32
-	sameSportSeq                   uint32
-	nPorts, nHosts                 uint8
-	portsSample                    [maxSamples]uint16
-	hostsSample                    [maxSamples]netip.Addr
-	pending                        [pendingSlots]pendingContact
-	pendHead, pendLen              uint8
-
-	partners [4]partner // lock-step co-senders (decoy detection)
-	leader   netip.Addr // set when this source is folded into another's decoy episode
-
+	// Hot fields, read by every probe, come first and share cache lines.
+	addr      netip.Addr
+	key       addrKey
+	gen       uint64 // generation: keys into the tables include it, so a reset forgets
+	first     int64  // packet time, ns
+	last      int64
+	touched   int64 // last LRU recency refresh (see sourceTable.front)
+	probes    uint64
+	contacts  uint32
+	pendHead  uint8
+	pendLen   uint8
 	protected bool // left probation (see sourceTable)
+	pending   [pendingSlots]pendingContact
+	leader    netip.Addr // set when this source is folded into another's decoy episode
+	ep        episode
 
-	ep episode
+	hosts, ports                  uint32
+	failed, succeeded, unanswered uint32
+	retried                       uint32 // contacts the sender's own stack re-sent identically
+	answered                      uint32 // replies of any outcome: the capture shows this source's return path
+	score                         int32  // Threshold Random Walk: failed minus succeeded first contacts, floored
+	maxPortsOnHost                uint32
+	maxHostsOnPort                uint32
+	maxProtosOnHost, maxPingHosts uint32
+	maxHost                       netip.Addr
+	maxPort                       uint16
+	maxProto                      uint8
+	lastPort                      uint16 // previous new contact's port, for order
+	lastHost                      uint64 // previous new host's low address bits
+	portSteps, portUp             uint32 // consecutive new-port pairs on one host, and how many ascend
+	hostSteps, hostUp             uint32 // consecutive new-host pairs, and how many ascend
+	tech                          [numTechniques]uint32
+	nmapish, masscanish, zmapish  uint32
+	firstSport                    uint16
+	firstSeq                      uint32
+	sameSportSeq                  uint32
+	partners                      [4]partner // lock-step co-senders (decoy detection)
+
+	nPorts, nHosts uint8
+	portsSample    [maxSamples]uint16
+	hostsSample    [maxSamples]netip.Addr
 }
 
 type pendingContact struct {

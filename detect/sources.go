@@ -19,7 +19,17 @@ type sourceTable struct {
 	// moving suppresses the eviction callback while a record changes lists.
 	moving    bool
 	evictions uint64
+	// front is a direct-mapped cache in front of the LRU lists. The lists'
+	// Get (a map lookup and a list move) is the costliest step of a probe;
+	// a source found here refreshes its recency at most once per
+	// touchEvery of packet time, which is far finer than eviction needs.
+	front [frontSlots]*source
 }
+
+const (
+	frontSlots = 1 << 14
+	touchEvery = int64(10e9) // 10 s
+)
 
 type sourceShard struct {
 	probation *simplelru.LRU[netip.Addr, *source]
@@ -45,6 +55,9 @@ func newSourceTable(maxSources, shards int, recentFraction float64, evict func(*
 		if st.evict != nil {
 			st.evict(s)
 		}
+		if fi := frontIndex(s.key); st.front[fi] == s {
+			st.front[fi] = nil
+		}
 		st.free = append(st.free, s)
 	}
 	for i := range st.shards {
@@ -55,6 +68,10 @@ func newSourceTable(maxSources, shards int, recentFraction float64, evict func(*
 	return st
 }
 
+func frontIndex(k addrKey) uint64 {
+	return ((k.hi ^ k.lo) * 0x9e3779b97f4a7c15) >> (64 - 14) // top bits: frontSlots
+}
+
 func (st *sourceTable) shard(k addrKey) *sourceShard {
 	h := (k.hi ^ k.lo) * 0x9e3779b97f4a7c15
 	return &st.shards[(h>>32)%uint64(len(st.shards))]
@@ -62,7 +79,15 @@ func (st *sourceTable) shard(k addrKey) *sourceShard {
 
 // peek returns a tracked source without changing its recency.
 func (st *sourceTable) peek(a netip.Addr) *source {
-	sh := st.shard(keyOf(a))
+	return st.peekKey(a, keyOf(a))
+}
+
+// peekKey is peek with the address's key already at hand.
+func (st *sourceTable) peekKey(a netip.Addr, k addrKey) *source {
+	if s := st.front[frontIndex(k)]; s != nil && s.addr == a {
+		return s
+	}
+	sh := st.shard(k)
 	if s, ok := sh.protected.Peek(a); ok {
 		return s
 	}
@@ -73,12 +98,20 @@ func (st *sourceTable) peek(a netip.Addr) *source {
 }
 
 // get returns the source for a, creating it in probation if new.
-func (st *sourceTable) get(a netip.Addr, now int64) (s *source, created bool) {
-	sh := st.shard(keyOf(a))
+func (st *sourceTable) get(a netip.Addr, k addrKey, now int64) (s *source, created bool) {
+	fi := frontIndex(k)
+	if s := st.front[fi]; s != nil && s.addr == a && now-s.touched < touchEvery {
+		return s, false
+	}
+	sh := st.shard(k)
 	if s, ok := sh.protected.Get(a); ok {
+		s.touched = now
+		st.front[fi] = s
 		return s, false
 	}
 	if s, ok := sh.probation.Get(a); ok {
+		s.touched = now
+		st.front[fi] = s
 		return s, false
 	}
 	if n := len(st.free); n > 0 {
@@ -89,7 +122,9 @@ func (st *sourceTable) get(a netip.Addr, now int64) (s *source, created bool) {
 	}
 	st.gen++
 	s.reset(a, st.gen, now)
+	s.touched = now
 	sh.probation.Add(a, s)
+	st.front[fi] = s
 	return s, true
 }
 
