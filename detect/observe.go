@@ -103,7 +103,11 @@ func (e *Engine) Probe(p *Probe) {
 	c.seq = p.Seq
 	e.firstContact(s, p, src, dst, now)
 	s.pushPending(c.key, ns)
-	e.lock.observe(e, s, p, ns)
+	if p.Technique != TechConnect {
+		// Decoys are forged packets; an operating system's connect()
+		// cannot send them, so its SYNs need no lock-step check.
+		e.lock.observe(e, s, p, ns)
+	}
 	if s.contacts == 2 {
 		e.srcs.promote(s)
 	}
@@ -143,7 +147,10 @@ func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32)
 	}
 	e.toolEvidence(s, p)
 
-	if h, isNew := e.tab.upsert(hash5(kindHostPorts, src, s.gen, dst, 0), now, s.prio()); isNew {
+	// One record per (source, host) counts the ports (n) and IP protocols
+	// (seq) probed there; its creation marks a new host.
+	h, isNew := e.tab.upsert(hash5(kindHostPorts, src, s.gen, dst, 0), now, s.prio())
+	if isNew {
 		s.hosts++
 		s.addHostSample(p.Dst)
 		if s.hosts > 1 {
@@ -153,27 +160,24 @@ func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32)
 			}
 		}
 		s.lastHost = dst.lo
-		_ = h
 	}
 
 	switch p.Technique {
 	case TechIPProto:
-		h, _ := e.tab.upsert(hash5(kindHostPorts, src, s.gen, dst, 1), now, s.prio())
-		h.n++
-		if h.n > s.maxProtosOnHost {
-			s.maxProtosOnHost, s.maxHost = h.n, p.Dst
+		h.seq++
+		if h.seq > s.maxProtosOnHost {
+			s.maxProtosOnHost, s.maxHost = h.seq, p.Dst
 		}
 		return
 	case TechICMP:
-		h, _ := e.tab.upsert(hash5(kindPortHosts, src, s.gen, addrKey{}, uint64(p.Proto)<<16|uint64(p.DstPort)), now, s.prio())
-		h.n++
-		if h.n > s.maxPingHosts {
-			s.maxPingHosts = h.n
+		ph, _ := e.tab.upsert(hash5(kindPortHosts, src, s.gen, addrKey{}, uint64(p.Proto)<<16|uint64(p.DstPort)), now, s.prio())
+		ph.n++
+		if ph.n > s.maxPingHosts {
+			s.maxPingHosts = ph.n
 		}
 		return
 	}
 
-	h, _ := e.tab.upsert(hash5(kindHostPorts, src, s.gen, dst, 2), now, s.prio())
 	h.n++
 	if h.n > s.maxPortsOnHost {
 		s.maxPortsOnHost, s.maxHost = h.n, p.Dst
