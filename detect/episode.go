@@ -134,7 +134,7 @@ func transport(t Technique) string {
 
 func (e *Engine) buildAlert(s *source, phase string, ns int64, why string) *Alert {
 	v := s.ep.v
-	tech := s.technique()
+	tech := s.technique(v.action)
 	src := s.addr.String()
 	epID := eventID(e.cfg.Sensor, src, nsString(s.ep.start))
 	s.ep.seq++
@@ -233,14 +233,15 @@ func message(a *Alert, s *source) string {
 	return fmt.Sprintf("%s %s: %s", tech, a.Event.Action, a.Source.IP)
 }
 
+// techTitles spells technique names as messages show them.
+var techTitles = map[string]string{
+	"syn": "SYN", "connect": "connect", "fin": "FIN", "null": "NULL", "xmas": "Xmas", "ack": "ACK",
+	"maimon": "Maimon", "udp": "UDP", "icmp": "ICMP", "sctp-init": "SCTP INIT", "ipproto": "IP protocol",
+}
+
 func upperTech(t string) string {
-	switch t {
-	case "syn", "fin", "ack", "udp", "icmp":
-		return map[string]string{"syn": "SYN", "fin": "FIN", "ack": "ACK", "udp": "UDP", "icmp": "ICMP"}[t]
-	case "null", "xmas":
-		return map[string]string{"null": "NULL", "xmas": "Xmas"}[t]
-	case "sctp-init":
-		return "SCTP INIT"
+	if s, ok := techTitles[t]; ok {
+		return s
 	}
 	return t
 }

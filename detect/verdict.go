@@ -6,8 +6,8 @@ type verdict struct {
 	reason string
 }
 
-// judge reads the source's counters. Order matters: the most specific shape
-// wins. Breadth rules stand on their own in one-way captures; where the
+// judge reads the source's counters. Order matters: the most specific and
+// most serious shape wins. Breadth rules stand on their own in one-way captures; where the
 // source gets answers they need most first contacts to have gone unanswered
 // or refused, so a client whose contacts succeed — a browser fanning out, an
 // updater — is not a scanner however wide it reaches.
@@ -15,9 +15,6 @@ func (e *Engine) judge(s *source) verdict {
 	c := &e.cfg
 	if s.maxProtosOnHost >= uint32(c.IPProtocols) {
 		return verdict{ActionIPProtoScan, "ip-protocols"}
-	}
-	if s.maxPingHosts >= uint32(c.PingHosts) {
-		return verdict{ActionPingsweep, "ping-breadth"}
 	}
 	if s.breadthCounts() {
 		switch {
@@ -28,6 +25,11 @@ func (e *Engine) judge(s *source) verdict {
 		case s.isBlock(uint32(c.BlockContacts)):
 			return verdict{ActionBlockscan, "block-breadth"}
 		}
+	}
+	// Ping sweeps rank below port scans: nmap's host discovery pings before
+	// it sweeps ports, and the sweep is the larger finding.
+	if s.maxPingHosts >= uint32(c.PingHosts) {
+		return verdict{ActionPingsweep, "ping-breadth"}
 	}
 	if s.score >= int32(c.FailedContacts) {
 		return verdict{s.shape(), "failed-contacts"}
@@ -69,12 +71,29 @@ func (s *source) shape() string {
 	return ActionPortscan
 }
 
-// technique is the source's most used probe technique.
-func (s *source) technique() Technique {
+// technique is the source's most used probe technique for the given shape:
+// a port scan is named by its port probes even when pings came with it.
+func (s *source) technique(action string) Technique {
+	switch action {
+	case ActionPingsweep:
+		return TechICMP
+	case ActionIPProtoScan:
+		return TechIPProto
+	}
 	best := TechUnknown
 	for t := range s.tech {
+		if t == int(TechICMP) || t == int(TechIPProto) {
+			continue
+		}
 		if s.tech[t] > s.tech[best] {
 			best = Technique(t)
+		}
+	}
+	if best == TechUnknown {
+		for t := range s.tech {
+			if s.tech[t] > s.tech[best] {
+				best = Technique(t)
+			}
 		}
 	}
 	return best
@@ -135,7 +154,7 @@ func (e *Engine) mustHold(s *source, ns int64) bool {
 		delete(e.held, s.addr)
 		return false
 	}
-	hold := s.answered > 0 && s.technique() == TechConnect
+	hold := s.answered > 0 && s.technique("") == TechConnect
 	for i := range s.partners {
 		if n := s.partners[i].n; n > 0 && n < uint32(e.cfg.DecoyMinProbes) {
 			hold = true
