@@ -24,8 +24,9 @@ type Stats struct {
 // sensor with several workers gives each its own engine and routes each
 // source address to one worker.
 type Engine struct {
-	cfg  Config
-	sink Sink
+	cfg    Config
+	sink   Sink
+	policy Policy
 
 	epoch    int64 // packet time (ns) of the first packet: table times count seconds from it
 	started  bool

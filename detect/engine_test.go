@@ -379,3 +379,46 @@ func TestProbeDoesNotAllocate(t *testing.T) {
 		t.Errorf("%v allocations per probe+reply", allocs)
 	}
 }
+
+// rulePolicy covers one source for ports below limit.
+type rulePolicy struct {
+	src   string
+	limit uint16
+}
+
+func (r rulePolicy) Authorize(p *Probe) (string, bool) {
+	if p.Src != ip(r.src) {
+		return "", false
+	}
+	return "vuln-scanner", p.DstPort < r.limit
+}
+
+func TestPolicySuppressesAndExceeds(t *testing.T) {
+	b := newBed(t, nil)
+	b.e.SetPolicy(rulePolicy{"10.9.0.1", 100})
+	for i := 0; i < 50; i++ {
+		b.syn(ip("10.9.0.1"), ip("10.9.0.2"), 5555, uint16(1+i), 7)
+	}
+	for i := 0; i < 50; i++ {
+		b.syn(ip("10.9.0.3"), ip("10.9.0.2"), 5555, uint16(1+i), 7)
+	}
+	if a := b.alerts[0]; !a.Portsnare.Suppressed || a.Portsnare.Allowlist == nil || a.Portsnare.Allowlist.Rule != "vuln-scanner" {
+		t.Fatalf("covered scan: suppressed=%v allowlist=%+v", a.Portsnare.Suppressed, a.Portsnare.Allowlist)
+	}
+	if a := b.alerts[1]; a.Portsnare.Suppressed || a.Portsnare.Allowlist != nil {
+		t.Fatalf("uncovered scan: suppressed=%v allowlist=%+v", a.Portsnare.Suppressed, a.Portsnare.Allowlist)
+	}
+	// The covered scanner strays beyond its ports: the end summary is a
+	// normal alert that names the rule it exceeded.
+	for i := 0; i < 10; i++ {
+		b.syn(ip("10.9.0.1"), ip("10.9.0.2"), 5555, uint16(1000+i), 7)
+	}
+	b.flush()
+	for _, a := range b.alerts {
+		if a.Source.IP == "10.9.0.1" && a.Portsnare.Phase == PhaseEnd {
+			if a.Portsnare.Suppressed || a.Portsnare.Allowlist == nil || !a.Portsnare.Allowlist.Exceeded {
+				t.Errorf("exceeded scan end: suppressed=%v allowlist=%+v", a.Portsnare.Suppressed, a.Portsnare.Allowlist)
+			}
+		}
+	}
+}

@@ -175,6 +175,7 @@ func (e *Engine) buildAlert(s *source, phase string, ns int64, why string) *Aler
 			},
 		},
 	}
+	a.Portsnare.Suppressed, a.Portsnare.Allowlist = allowlistOf(s)
 	n := min(int(s.nPorts), e.cfg.Samples)
 	a.Portsnare.Scan.PortsSample = append([]uint16{}, s.portsSample[:n]...)
 	n = min(int(s.nHosts), e.cfg.Samples)

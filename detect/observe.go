@@ -102,6 +102,7 @@ func (e *Engine) Probe(p *Probe) {
 	c.sport = p.SrcPort
 	c.seq = p.Seq
 	e.firstContact(s, p, src, dst, now)
+	e.authorize(s, p)
 	s.pushPending(c.key, ns)
 	if p.Technique != TechConnect {
 		// Decoys are forged packets; an operating system's connect()

@@ -52,6 +52,9 @@ type source struct {
 	firstSeq                      uint32
 	sameSportSeq                  uint32
 	partners                      [4]partner // lock-step co-senders (decoy detection)
+	authorized                    bool       // the policy has judged this episode's first contact
+	exceeded                      bool       // a probe left the covering rule's scope
+	rule                          string     // the allowlist rule covering this source, if any
 
 	nPorts, nHosts uint8
 	portsSample    [maxSamples]uint16

@@ -1,0 +1,50 @@
+package detect
+
+// Policy says whether a source is authorized to scan — an allowlisted
+// vulnerability scanner or asset inventory — and whether a probe stays within
+// what it is authorized to touch. Covered sources are detected like any
+// other; their alerts carry the rule's name and are marked suppressed, so an
+// operator can verify that the authorized scan ran, and an episode that
+// leaves the rule's scope is reported as a normal alert naming the rule.
+//
+// Authorize is called for each first contact, on the packet path: it must be
+// fast and must not block. The allowlist package implements it.
+type Policy interface {
+	// Authorize returns the name of the rule covering p's source ("" when
+	// none does) and whether p is within that rule's targets, ports,
+	// protocols and schedule.
+	Authorize(p *Probe) (rule string, inScope bool)
+}
+
+// SetPolicy installs the authorization policy; nil removes it. Call it before
+// feeding packets; a policy that reloads its rules does so behind this
+// interface.
+func (e *Engine) SetPolicy(p Policy) { e.policy = p }
+
+// authorize records the first contact's verdict. The covering rule is fixed
+// at an episode's first contact, so a reload changes the verdict for the
+// next episode; within the episode any probe outside that rule's scope
+// marks it exceeded.
+func (e *Engine) authorize(s *source, p *Probe) {
+	if e.policy == nil {
+		return
+	}
+	rule, in := e.policy.Authorize(p)
+	if !s.authorized {
+		s.authorized = true
+		s.rule = rule
+		s.exceeded = rule != "" && !in
+		return
+	}
+	if s.rule != "" && !s.exceeded && (rule != s.rule || !in) {
+		s.exceeded = true
+	}
+}
+
+// allowlistOf gives the alert fields for s's authorization.
+func allowlistOf(s *source) (suppressed bool, a *Allowlist) {
+	if s.rule == "" {
+		return false, nil
+	}
+	return !s.exceeded, &Allowlist{Rule: s.rule, Exceeded: s.exceeded}
+}
