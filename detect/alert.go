@@ -96,12 +96,37 @@ type PortsnareData struct {
 	Suppressed bool       `json:"suppressed"`
 	Allowlist  *Allowlist `json:"allowlist,omitempty"`
 	Scan       ScanData   `json:"scan"`
+	// Honeyport details the decoy touches (action honeyport only).
+	Honeyport *HoneyportData `json:"honeyport,omitempty"`
+	// ScanEpisode, on a honeyport alert, is the episode id of the same
+	// source's scan alert when one is open: the two are one story.
+	ScanEpisode string `json:"scan_episode,omitempty"`
+}
+
+// HoneyportData describes a source's decoy touches.
+type HoneyportData struct {
+	Port      uint16 `json:"port"`
+	Protocol  string `json:"protocol"`
+	Handshake bool   `json:"handshake"`
+	// Spoofable: seen by capture only (a dark port), with no handshake to
+	// prove the source address.
+	Spoofable bool   `json:"spoofable"`
+	Banner    string `json:"banner,omitempty"`
+	Bytes     int    `json:"bytes"`
+	// FirstBytes is what the client sent first (base64 in JSON), recorded,
+	// never interpreted.
+	FirstBytes  []byte   `json:"first_bytes,omitempty"`
+	Touches     uint32   `json:"touches"`
+	PortsSample []uint16 `json:"ports_sample"`
 }
 
 // Allowlist says which rule covered (or was exceeded by) the source.
 type Allowlist struct {
 	Rule     string `json:"rule"`
 	Exceeded bool   `json:"exceeded,omitempty"`
+	// Flagged: an authorized scanner touched a decoy. Still suppressed, but
+	// worth a look: scanners rarely need to.
+	Flagged bool `json:"flagged,omitempty"`
 }
 
 // ScanData summarises what the episode has probed so far.
@@ -121,5 +146,7 @@ type ScanData struct {
 	PortsSample []uint16 `json:"ports_sample"`
 	HostsSample []string `json:"hosts_sample"`
 	Sources     []string `json:"sources,omitempty"`
-	EndReason   string   `json:"end_reason,omitempty"`
+	// HoneyportTouches counts the episode's first contacts that were decoys.
+	HoneyportTouches uint32 `json:"honeyport_touches,omitempty"`
+	EndReason        string `json:"end_reason,omitempty"`
 }

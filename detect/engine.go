@@ -127,8 +127,6 @@ func (e *Engine) Stats() Stats {
 
 // evicted is called when a source is pushed out for room.
 func (e *Engine) evicted(s *source) {
-	if s.ep.open {
-		e.endEpisode(s, s.last, "evicted")
-	}
+	e.endEpisode(s, s.last, "evicted")
 	delete(e.held, s.addr)
 }

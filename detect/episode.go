@@ -62,13 +62,21 @@ func (e *Engine) reshape(s *source) {
 	}
 }
 
+// endEpisode ends the source's open episodes — scan and honeyport — with
+// their summaries and starts the source afresh.
 func (e *Engine) endEpisode(s *source, ns int64, why string) {
-	if !s.ep.open {
+	if !s.ep.open && (s.hp == nil || !s.hp.open) {
 		return
 	}
-	e.reshape(s)
-	e.raise(s, PhaseEnd, ns, why)
-	s.ep.open = false
+	if s.ep.open {
+		e.reshape(s)
+		e.raise(s, PhaseEnd, ns, why)
+		s.ep.open = false
+	}
+	if s.hp != nil && s.hp.open {
+		e.raiseHoney(s, PhaseEnd, ns, why)
+		s.hp.open = false
+	}
 	delete(e.active, s.addr)
 	for _, m := range s.ep.members {
 		if ms := e.srcs.peek(m); ms != nil && ms.leader == s.addr {
@@ -191,6 +199,7 @@ func (e *Engine) buildAlert(s *source, phase string, ns int64, why string) *Aler
 	} else if single && s.hosts == 1 {
 		a.Destination = &Endpoint{IP: s.hostsSample[0].String()}
 	}
+	a.Portsnare.Scan.HoneyportTouches = s.decoyContacts
 	if len(s.ep.members) > 0 {
 		srcs := []string{src}
 		for _, m := range s.ep.members {

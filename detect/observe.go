@@ -80,9 +80,7 @@ func (e *Engine) Probe(p *Probe) {
 
 	s, created := e.srcs.get(p.Src, src, ns)
 	if !created && ns-s.last > int64(e.cfg.IdleTimeout) {
-		if s.ep.open {
-			e.endEpisode(s, s.last, "idle")
-		}
+		e.endEpisode(s, s.last, "idle")
 		e.srcs.renew(s, ns)
 	}
 	if ns > s.last {

@@ -55,6 +55,8 @@ type source struct {
 	authorized                    bool       // the policy has judged this episode's first contact
 	exceeded                      bool       // a probe left the covering rule's scope
 	rule                          string     // the allowlist rule covering this source, if any
+	decoyContacts                 uint32     // first contacts that were decoy touches
+	hp                            *honeyEpisode
 
 	nPorts, nHosts uint8
 	portsSample    [maxSamples]uint16

@@ -41,3 +41,17 @@ func (s DecodeStats) sub(o DecodeStats) DecodeStats {
 		Truncated:    s.Truncated - o.Truncated,
 	}
 }
+
+// add returns s + o, field by field.
+func (s DecodeStats) add(o DecodeStats) DecodeStats {
+	return DecodeStats{
+		Packets:      s.Packets + o.Packets,
+		Decoded:      s.Decoded + o.Decoded,
+		Probes:       s.Probes + o.Probes,
+		Replies:      s.Replies + o.Replies,
+		Ignored:      s.Ignored + o.Ignored,
+		Unsupported:  s.Unsupported + o.Unsupported,
+		DecodeErrors: s.DecodeErrors + o.DecodeErrors,
+		Truncated:    s.Truncated + o.Truncated,
+	}
+}

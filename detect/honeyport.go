@@ -1,0 +1,154 @@
+package detect
+
+import (
+	"fmt"
+	"time"
+)
+
+// stDecoy marks a first contact that touched a decoy.
+const stDecoy = stRetried + 1
+
+// honeyEpisode is a source's decoy-touch episode: one start alert at the
+// first touch, updates as touches grow tenfold, an end with every port it
+// touched. It is allocated on the first touch only: most sources never touch
+// a decoy.
+type honeyEpisode struct {
+	open       bool
+	start      int64
+	seq        uint32
+	touches    uint32
+	nextUpdate uint32
+	handshake  bool
+	passive    bool
+	nPorts     uint8
+	ports      [maxSamples]uint16
+	first      Touch // the first touch, reported in every alert of the episode
+}
+
+// Touch feeds a decoy touch. It counts as a first contact that failed, with
+// extra weight — no legitimate client reaches a port that serves nothing —
+// and raises a honeyport alert at once, deduplicated per source: a scan
+// over ten decoys is one honeyport episode.
+func (e *Engine) Touch(t *Touch) {
+	if !t.Src.IsValid() || !t.Dst.IsValid() || t.Src.IsUnspecified() || ignoredDst(t.Dst) {
+		return
+	}
+	ns := t.Time.UnixNano()
+	now := e.secs(ns)
+	p := Probe{Time: t.Time, Src: t.Src, Dst: t.Dst, Proto: t.Proto, Technique: TechHoneyport,
+		SrcPort: t.SrcPort, DstPort: t.DstPort}
+	e.Probe(&p)
+	s := e.srcs.peek(t.Src)
+	if s == nil {
+		return
+	}
+	if c := e.tab.find(contactKey(s.key, s.gen, keyOf(t.Dst), t.Proto, t.DstPort), now); c != nil && c.n != stDecoy {
+		switch c.n {
+		case stSucceeded: // the decoy accepted the handshake: that is no success
+			s.succeeded--
+			s.failed++
+			s.score += 2
+		case stFailed:
+			s.score++
+		default:
+			s.failed++
+			s.score += 2
+		}
+		c.n = stDecoy
+		s.decoyContacts++
+	}
+	if s.hp == nil {
+		s.hp = &honeyEpisode{}
+	}
+	hp := s.hp
+	if !hp.open {
+		*hp = honeyEpisode{open: true, start: ns, first: *t, nextUpdate: uint32(e.cfg.UpdateFactor)}
+		e.active[s.addr] = s
+	}
+	hp.touches++
+	hp.handshake = hp.handshake || t.Handshake
+	hp.passive = hp.passive || t.Passive
+	hp.addPort(t.DstPort)
+	switch {
+	case hp.touches == 1:
+		e.raiseHoney(s, PhaseStart, ns, "")
+	case hp.touches >= hp.nextUpdate:
+		hp.nextUpdate = hp.touches * uint32(e.cfg.UpdateFactor)
+		e.raiseHoney(s, PhaseUpdate, ns, "")
+	}
+	e.evaluate(s, ns)
+}
+
+func (hp *honeyEpisode) addPort(p uint16) {
+	for i := 0; i < int(hp.nPorts); i++ {
+		if hp.ports[i] == p {
+			return
+		}
+	}
+	if int(hp.nPorts) < maxSamples {
+		hp.ports[hp.nPorts] = p
+		hp.nPorts++
+	}
+}
+
+func (e *Engine) raiseHoney(s *source, phase string, ns int64, why string) {
+	hp := s.hp
+	src := s.addr.String()
+	epID := eventID(e.cfg.Sensor, "honeyport", src, nsString(hp.start))
+	hp.seq++
+	proto := transport(TechUDP)
+	if hp.first.Proto == ProtoTCP {
+		proto = "tcp"
+	}
+	dst := hp.first.Dst.String()
+	how := "touched"
+	switch {
+	case hp.first.Handshake:
+		how = "connected to"
+	case hp.first.Passive:
+		how = "probed dark port"
+	}
+	a := &Alert{
+		Timestamp: time.Unix(0, ns).UTC(),
+		Message: fmt.Sprintf("honeyport: %s %s %s/%d on %s (%d touches)", src, how, proto,
+			hp.first.DstPort, dst, hp.touches),
+		Event: Event{
+			Kind: "alert", ID: eventID(epID, phase, fmt.Sprint(hp.seq)), Action: ActionHoneyport,
+			Category: []string{"network", "intrusion_detection"}, Type: []string{"info"},
+			Start: time.Unix(0, hp.start).UTC(), End: time.Unix(0, max(s.last, hp.start)).UTC(),
+			Severity: severity[ActionHoneyport],
+		},
+		Source:      Endpoint{IP: src},
+		Destination: &Endpoint{IP: dst},
+		Related:     Related{IP: []string{src, dst}},
+		Network:     Network{Transport: proto},
+		Rule:        Rule{Name: ruleNames[ActionHoneyport]},
+		Threat:      threatFor(ActionHoneyport),
+		Observer:    Observer{Type: "ids", Product: "portsnare", Hostname: e.cfg.Sensor},
+		Portsnare: PortsnareData{
+			Phase: phase, Episode: epID,
+			Scan: ScanData{
+				Technique: s.technique("").String(), Order: "unknown", Tool: s.tool(),
+				Probes: s.probes, Contacts: s.contacts, Ports: s.ports, Hosts: s.hosts,
+				Failed: s.failed, Succeeded: s.succeeded, Unanswered: s.unanswered, Retried: s.retried,
+				Reason: "decoy-touch", EndReason: why, HoneyportTouches: s.decoyContacts,
+				PortsSample: []uint16{}, HostsSample: []string{},
+			},
+			Honeyport: &HoneyportData{
+				Port: hp.first.DstPort, Protocol: proto, Handshake: hp.handshake,
+				Spoofable: !hp.handshake, Banner: hp.first.Banner, Bytes: hp.first.Bytes,
+				FirstBytes: hp.first.First, Touches: hp.touches,
+				PortsSample: append([]uint16{}, hp.ports[:hp.nPorts]...),
+			},
+		},
+	}
+	if s.ep.open {
+		a.Portsnare.ScanEpisode = eventID(e.cfg.Sensor, src, nsString(s.ep.start))
+	}
+	a.Portsnare.Suppressed, a.Portsnare.Allowlist = allowlistOf(s)
+	if a.Portsnare.Allowlist != nil {
+		a.Portsnare.Allowlist.Flagged = true
+	}
+	e.alerts[ActionHoneyport+"/"+phase]++
+	e.sink(a)
+}

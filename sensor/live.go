@@ -1,0 +1,327 @@
+package sensor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/gopacket/afpacket"
+	"github.com/portsnare/portsnare/detect"
+)
+
+// LiveOptions configures a live Sensor.
+type LiveOptions struct {
+	Capture LiveConfig
+	Engine  detect.Config
+	// Alerts receives every alert, on the engine goroutine: it must not
+	// block (queue and count instead).
+	Alerts func(*detect.Alert)
+	// Policy, if set, is the allowlist the engine consults.
+	Policy detect.Policy
+	Logger *slog.Logger
+}
+
+// Sensor captures live traffic through one detection engine.
+//
+// Capture and decoding run on several goroutines, one per socket of a
+// kernel fanout group, so they use several cores; all decoded events then
+// meet in one engine goroutine. One engine owns every source's state, so a
+// scanner's probes, spread over sockets by the kernel, land in one place,
+// and so do the sources of a decoy or distributed scan, which correlation
+// across sources needs. The engine takes a few million events a second,
+// more than the capture side delivers on a small machine.
+type Sensor struct {
+	opts    LiveOptions
+	log     *slog.Logger
+	socks   []*socket
+	engine  *detect.Engine
+	own     map[netip.Addr]bool
+	batches chan *batch
+	free    chan *batch
+	touches chan detect.Touch
+
+	stats liveCounters
+}
+
+// liveCounters are read by metrics while the goroutines run.
+type liveCounters struct {
+	mu           sync.Mutex
+	decode       DecodeStats
+	kernelPkts   uint64
+	kernelDrops  uint64
+	freezes      uint64
+	engine       detect.Stats
+	touchDropped atomic.Uint64
+	touches      atomic.Uint64
+}
+
+// LiveStats is a snapshot of a Sensor's counters.
+type LiveStats struct {
+	Decode          DecodeStats
+	KernelPackets   uint64 // packets the kernel passed the filter for
+	KernelDrops     uint64 // packets the kernel dropped for want of ring space
+	QueueFreezes    uint64
+	Engine          detect.Stats
+	Touches         uint64
+	TouchesDropped  uint64
+	Interfaces      []string
+	SocketsPerIface int
+}
+
+// NewSensor opens the capture sockets (this needs CAP_NET_RAW; afterwards
+// the process can drop privileges) and builds the engine.
+func NewSensor(opts LiveOptions) (*Sensor, error) {
+	opts.Capture.SetDefaults()
+	if err := opts.Capture.Validate(); err != nil {
+		return nil, err
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if len(opts.Capture.Interfaces) == 0 {
+		iface, err := DefaultRouteInterface()
+		if err != nil {
+			return nil, err
+		}
+		opts.Capture.Interfaces = []string{iface}
+	}
+	own, err := localAddrs()
+	if err != nil {
+		return nil, err
+	}
+	s := &Sensor{
+		opts:    opts,
+		log:     opts.Logger,
+		own:     own,
+		batches: make(chan *batch, 64),
+		free:    make(chan *batch, 64+8*len(opts.Capture.Interfaces)*opts.Capture.Sockets),
+		touches: make(chan detect.Touch, 1024),
+	}
+	for i := 0; i < cap(s.free); i++ {
+		s.free <- new(batch)
+	}
+	alerts := opts.Alerts
+	if alerts == nil {
+		alerts = func(*detect.Alert) {}
+	}
+	eng, err := detect.New(opts.Engine, alerts)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Policy != nil {
+		eng.SetPolicy(opts.Policy)
+	}
+	s.engine = eng
+	// A fanout group id unique to this process, so two sensors on one host
+	// do not share packets.
+	group := uint16(os.Getpid())
+	for i, iface := range opts.Capture.Interfaces {
+		socks, err := openSockets(iface, &s.opts.Capture, group+uint16(i))
+		if err != nil {
+			s.closeSockets()
+			return nil, err
+		}
+		s.socks = append(s.socks, socks...)
+	}
+	return s, nil
+}
+
+func (s *Sensor) closeSockets() {
+	for _, k := range s.socks {
+		k.tp.Close()
+	}
+}
+
+// Touch hands a honeyport touch to the engine. It never blocks: when the
+// engine is behind, the touch is dropped and counted (TouchesDropped).
+func (s *Sensor) Touch(t detect.Touch) {
+	select {
+	case s.touches <- t:
+		s.stats.touches.Add(1)
+	default:
+		s.stats.touchDropped.Add(1)
+	}
+}
+
+// Run captures until ctx ends, then stops the capture goroutines (each
+// closes its own socket), processes what they had read, ends every open
+// episode with its summary, and returns. A capture error ends Run with it.
+func (s *Sensor) Run(ctx context.Context) error {
+	capCtx, stopCapture := context.WithCancel(ctx)
+	defer stopCapture()
+	var wg sync.WaitGroup
+	errs := make(chan error, len(s.socks))
+	for _, k := range s.socks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.capture(capCtx, k); err != nil {
+				errs <- err
+				stopCapture()
+			}
+		}()
+	}
+	s.log.Info("capturing", "interfaces", s.opts.Capture.Interfaces, "sockets_per_interface", s.opts.Capture.Sockets,
+		"snaplen", s.opts.Capture.SnapLen)
+	go func() {
+		wg.Wait()
+		close(s.batches)
+	}()
+	s.runEngine(capCtx)
+	select {
+	case err := <-errs:
+		return err
+	default:
+		return nil
+	}
+}
+
+// capture reads one socket until ctx ends, then closes it — from this
+// goroutine, never while a read is in progress.
+func (s *Sensor) capture(ctx context.Context, k *socket) error {
+	defer k.tp.Close()
+	b := &batcher{free: s.free, out: s.batches, own: s.own, dark: darkSet(s.opts.Capture.DarkPorts)}
+	d := NewDecoder(b)
+	lastStats := time.Now()
+	// Counters are published as differences since the last publication, so
+	// that the sockets' figures add up.
+	var prevDecode DecodeStats
+	var prevPkts, prevDrops, prevFreeze uint64
+	publish := func() {
+		var pkts, drops, freeze uint64
+		if _, v3, err := k.tp.SocketStats(); err == nil {
+			pkts, drops, freeze = uint64(v3.Packets()), uint64(v3.Drops()), uint64(v3.QueueFreezes())
+		}
+		ds := d.Stats()
+		s.stats.mu.Lock()
+		s.stats.decode = s.stats.decode.add(ds.sub(prevDecode))
+		s.stats.kernelPkts += pkts - prevPkts
+		s.stats.kernelDrops += drops - prevDrops
+		s.stats.freezes += freeze - prevFreeze
+		s.stats.mu.Unlock()
+		prevDecode, prevPkts, prevDrops, prevFreeze = ds, pkts, drops, freeze
+		lastStats = time.Now()
+	}
+	defer func() {
+		b.flush()
+		publish()
+	}()
+	for n := 0; ; n++ {
+		data, ci, err := k.tp.ZeroCopyReadPacketData()
+		switch {
+		case err == nil:
+			d.Decode(LinkTypeEthernet, ci.Timestamp, data)
+			if n&4095 != 0 {
+				continue
+			}
+		case errors.Is(err, afpacket.ErrTimeout):
+			// Idle: hand over what is pending so that alerts are not held
+			// back by a quiet link.
+			b.flush()
+		default:
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("capture on %q: %w", k.iface, err)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		if time.Since(lastStats) >= time.Second {
+			publish()
+		}
+	}
+}
+
+func darkSet(ports []uint16) map[uint16]bool {
+	m := make(map[uint16]bool, len(ports))
+	for _, p := range ports {
+		m[p] = true
+	}
+	return m
+}
+
+// runEngine feeds the engine until the capture goroutines are done, then
+// ends every open episode.
+func (s *Sensor) runEngine(ctx context.Context) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	e := s.engine
+	for {
+		select {
+		case b, ok := <-s.batches:
+			if !ok {
+				s.drainTouches()
+				e.Flush(time.Now())
+				s.publishEngineStats()
+				return
+			}
+			s.process(b)
+		case t := <-s.touches:
+			e.Touch(&t)
+		case now := <-tick.C:
+			e.Tick(now)
+			s.publishEngineStats()
+		}
+	}
+}
+
+func (s *Sensor) drainTouches() {
+	for {
+		select {
+		case t := <-s.touches:
+			s.engine.Touch(&t)
+		default:
+			return
+		}
+	}
+}
+
+func (s *Sensor) process(b *batch) {
+	e := s.engine
+	for i := 0; i < b.n; i++ {
+		ev := &b.ev[i]
+		switch ev.kind {
+		case evProbe:
+			e.Probe(&ev.probe)
+		case evReply:
+			e.Reply(&ev.reply)
+		case evTouch:
+			p := &ev.probe
+			e.Touch(&detect.Touch{Time: p.Time, Src: p.Src, Dst: p.Dst, SrcPort: p.SrcPort,
+				DstPort: p.DstPort, Proto: p.Proto, Passive: true})
+		}
+	}
+	b.n = 0
+	s.free <- b
+}
+
+func (s *Sensor) publishEngineStats() {
+	st := s.engine.Stats()
+	s.stats.mu.Lock()
+	s.stats.engine = st
+	s.stats.mu.Unlock()
+}
+
+// Stats returns a snapshot of the counters.
+func (s *Sensor) Stats() LiveStats {
+	s.stats.mu.Lock()
+	defer s.stats.mu.Unlock()
+	return LiveStats{
+		Decode:          s.stats.decode,
+		KernelPackets:   s.stats.kernelPkts,
+		KernelDrops:     s.stats.kernelDrops,
+		QueueFreezes:    s.stats.freezes,
+		Engine:          s.stats.engine,
+		Touches:         s.stats.touches.Load(),
+		TouchesDropped:  s.stats.touchDropped.Load(),
+		Interfaces:      s.opts.Capture.Interfaces,
+		SocketsPerIface: s.opts.Capture.Sockets,
+	}
+}

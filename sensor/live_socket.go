@@ -1,0 +1,106 @@
+package sensor
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/google/gopacket/afpacket"
+	"golang.org/x/sys/unix"
+)
+
+// pollTimeout bounds how long a capture goroutine waits in poll(2). Reads
+// return at least this often, so the goroutine notices shutdown itself and
+// closes its socket: closing a TPACKET ring while another goroutine is
+// blocked reading it unmaps memory under the reader, which crashes.
+const pollTimeout = 100 * time.Millisecond
+
+// socket is one AF_PACKET TPACKET_V3 socket of a fanout group.
+type socket struct {
+	iface string
+	tp    *afpacket.TPacket
+}
+
+// openSockets opens cfg.Sockets sockets on iface in one fanout group, with
+// the capture filter attached.
+func openSockets(iface string, cfg *LiveConfig, group uint16) ([]*socket, error) {
+	ifc, err := net.InterfaceByName(iface)
+	if err != nil {
+		return nil, fmt.Errorf("capture interface %q: %w", iface, err)
+	}
+	loop := ifc.Flags&net.FlagLoopback != 0
+	filter, err := captureFilter(uint32(cfg.SnapLen), loop)
+	if err != nil {
+		return nil, err
+	}
+	var socks []*socket
+	closeAll := func() {
+		for _, s := range socks {
+			s.tp.Close()
+		}
+	}
+	for i := 0; i < cfg.Sockets; i++ {
+		tp, err := afpacket.NewTPacket(
+			afpacket.OptInterface(iface),
+			afpacket.OptFrameSize(frameSize(cfg.SnapLen)),
+			afpacket.OptBlockSize(cfg.BlockSize),
+			afpacket.OptNumBlocks(cfg.NumBlocks),
+			afpacket.OptBlockTimeout(10*time.Millisecond),
+			afpacket.OptPollTimeout(pollTimeout),
+			afpacket.TPacketVersion3,
+		)
+		if err != nil {
+			closeAll()
+			if errors.Is(err, unix.EPERM) {
+				return nil, fmt.Errorf("capture on %q: %w (needs CAP_NET_RAW: run as root or grant the capability)", iface, err)
+			}
+			return nil, fmt.Errorf("capture on %q: %w", iface, err)
+		}
+		socks = append(socks, &socket{iface: iface, tp: tp})
+		if err := tp.SetBPF(filter); err != nil {
+			closeAll()
+			return nil, fmt.Errorf("capture on %q: attaching the filter: %w", iface, err)
+		}
+		if cfg.Sockets > 1 {
+			if err := tp.SetFanout(afpacket.FanoutHashWithDefrag, group); err != nil {
+				closeAll()
+				return nil, fmt.Errorf("capture on %q: joining fanout group %d: %w", iface, group, err)
+			}
+		}
+	}
+	if cfg.Promiscuous {
+		if err := setPromiscuous(ifc.Index); err != nil {
+			closeAll()
+			return nil, fmt.Errorf("promiscuous mode on %q: %w (needs CAP_NET_ADMIN)", iface, err)
+		}
+	}
+	return socks, nil
+}
+
+// frameSize is the TPACKET frame size for a snap length: header room plus
+// the snap length, rounded up to a power of two as the ring requires.
+func frameSize(snap int) int {
+	n := 256
+	for n < snap+128 {
+		n <<= 1
+	}
+	return n
+}
+
+// setPromiscuous adds a promiscuous membership on the interface through a
+// throwaway packet socket: the membership lives as long as the process, and
+// the kernel drops it when the process exits.
+func setPromiscuous(ifindex int) error {
+	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW, 0)
+	if err != nil {
+		return err
+	}
+	mreq := unix.PacketMreq{Ifindex: int32(ifindex), Type: unix.PACKET_MR_PROMISC}
+	if err := unix.SetsockoptPacketMreq(fd, unix.SOL_PACKET, unix.PACKET_ADD_MEMBERSHIP, &mreq); err != nil {
+		unix.Close(fd)
+		return err
+	}
+	// Deliberately left open: closing it would drop the membership.
+	return nil
+}
