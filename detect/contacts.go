@@ -42,7 +42,17 @@ func (tb *table) bucket(key uint64) []slot {
 }
 
 func (tb *table) live(s *slot, now uint32) bool {
-	return s.key != 0 && now-s.t <= tb.stale
+	return s.key != 0 && age(s, now) <= tb.stale
+}
+
+// age is how long ago the record was touched. Packets from several capture
+// sockets arrive slightly out of order, so a record can be touched "after"
+// now: its age is then zero, not a wrapped-around eternity.
+func age(s *slot, now uint32) uint32 {
+	if s.t > now {
+		return 0
+	}
+	return now - s.t
 }
 
 // find returns the live record with key, or nil.
@@ -82,7 +92,7 @@ func (tb *table) upsert(key uint64, now uint32, prio uint16) (s *slot, isNew boo
 				break
 			}
 			if victim < 0 || b[i].aux < b[victim].aux ||
-				(b[i].aux == b[victim].aux && now-b[i].t > now-b[victim].t) {
+				(b[i].aux == b[victim].aux && age(&b[i], now) > age(&b[victim], now)) {
 				victim = i
 			}
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 )
@@ -31,6 +32,6 @@ func (a *app) checkConfigCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&printConfig, "print", false, "print the configuration in force as commented YAML instead of \"configuration OK\"")
 	// The engine's flags too, so that check-config checks exactly what
 	// replay or run would use with the same command line.
-	addConfigFlags(cmd.Flags(), engineFlags)
+	addConfigFlags(cmd.Flags(), slices.Concat(engineFlags, runFlags))
 	return cmd
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -81,7 +82,7 @@ func TestCheckConfigPrintRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != want || got.Detect.IdleTimeout.String() != "30m0s" {
+	if !reflect.DeepEqual(got, want) || got.Detect.IdleTimeout.String() != "30m0s" {
 		t.Errorf("--print gives\n%+v\nwant\n%+v", got, want)
 	}
 }

@@ -47,7 +47,7 @@ func (a *app) rootCommand() *cobra.Command {
 	root.SetErr(a.stderr)
 	root.PersistentFlags().StringVarP(&a.configPath, "config", "c", "", "read the configuration from the YAML `FILE`")
 	addConfigFlags(root.PersistentFlags(), globalFlags)
-	root.AddCommand(a.replayCommand(), a.checkConfigCommand(), a.versionCommand())
+	root.AddCommand(a.runCommand(), a.replayCommand(), a.checkConfigCommand(), a.versionCommand())
 	return root
 }
 

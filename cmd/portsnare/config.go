@@ -4,13 +4,27 @@ import (
 	"strings"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/sensor"
 )
 
 // Config is everything the commands read from the configuration. It is
 // filled by loadConfig; the package detect knows nothing of viper or YAML.
 type Config struct {
-	Detect detect.Config // detect.Config.Sensor is the key sensor.name
-	Log    LogConfig
+	Detect  detect.Config // detect.Config.Sensor is the key sensor.name
+	Capture sensor.LiveConfig
+	Metrics MetricsConfig
+	Run     RunConfig
+	Log     LogConfig
+}
+
+// MetricsConfig is the metrics section.
+type MetricsConfig struct {
+	Listen string // host:port of the Prometheus endpoint; empty turns it off
+}
+
+// RunConfig is the run section: how the live sensor runs as a process.
+type RunConfig struct {
+	User string // unprivileged user to switch to after opening sockets, when started as root
 }
 
 // LogConfig is the log section.
@@ -29,7 +43,7 @@ type setting struct {
 	key string // section.name, as in the YAML file
 	doc string // one line, for the example file and flag usage
 	// field points into c at the field the key fills: *string, *int,
-	// *float64 or *time.Duration.
+	// *float64, *time.Duration, *bool, *[]string or *[]uint16.
 	field func(c *Config) any
 }
 
@@ -41,6 +55,9 @@ type section struct {
 var sections = []section{
 	{"sensor", "This sensor's identity."},
 	{"detect", "The scan-detection engine: state limits, timeouts and thresholds. Counts are per source unless said otherwise."},
+	{"capture", "Live capture (portsnare run): interfaces and the AF_PACKET rings."},
+	{"metrics", "Prometheus metrics and health endpoint of portsnare run."},
+	{"run", "How portsnare run runs as a process."},
 	{"log", "Diagnostics on standard error (alerts never go to the log)."},
 }
 
@@ -91,6 +108,25 @@ var settings = []setting{
 	{"detect.samples", "Ports and hosts listed as samples in an alert.",
 		func(c *Config) any { return &c.Detect.Samples }},
 
+	{"capture.interfaces", "Interfaces to capture on; empty means the interface of the default route.",
+		func(c *Config) any { return &c.Capture.Interfaces }},
+	{"capture.sockets", "AF_PACKET sockets per interface in one fanout group, each read and decoded by its own goroutine; 0 means one per CPU, at most 4.",
+		func(c *Config) any { return &c.Capture.Sockets }},
+	{"capture.snaplen", "Bytes kept of each packet: headers are all detection reads.",
+		func(c *Config) any { return &c.Capture.SnapLen }},
+	{"capture.block_size", "Bytes per block of each socket's TPACKET_V3 ring (a power of two).",
+		func(c *Config) any { return &c.Capture.BlockSize }},
+	{"capture.num_blocks", "Blocks per ring: block_size x num_blocks of kernel memory per socket.",
+		func(c *Config) any { return &c.Capture.NumBlocks }},
+	{"capture.promiscuous", "Put the interfaces in promiscuous mode (a tap or span port; needs CAP_NET_ADMIN).",
+		func(c *Config) any { return &c.Capture.Promiscuous }},
+
+	{"metrics.listen", "Address of the Prometheus /metrics and /healthz endpoint; empty turns it off.",
+		func(c *Config) any { return &c.Metrics.Listen }},
+
+	{"run.user", "When started as root, switch to this user once the sockets are open; empty keeps the user.",
+		func(c *Config) any { return &c.Run.User }},
+
 	{"log.level", "Least severe log messages written: debug, info, warn or error.",
 		func(c *Config) any { return &c.Log.Level }},
 	{"log.format", "Log format: text (key=value) or json.",
@@ -105,7 +141,12 @@ func defaultConfig() Config {
 	// defaults (and the example file generated from them) do not depend on
 	// the machine.
 	d.Sensor = ""
-	return Config{Detect: d, Log: LogConfig{Level: "info", Format: "text"}}
+	return Config{
+		Detect:  d,
+		Capture: sensor.LiveConfig{SnapLen: 192, BlockSize: 1 << 20, NumBlocks: 32},
+		Metrics: MetricsConfig{Listen: "127.0.0.1:9477"},
+		Log:     LogConfig{Level: "info", Format: "text"},
+	}
 }
 
 // lookupSetting returns the setting for key.

@@ -38,6 +38,24 @@ func decode(dst any, raw any) error {
 			return err
 		}
 		*dst = d
+	case *bool:
+		b, ok := toBool(raw)
+		if !ok {
+			return fmt.Errorf("expected true or false, got %s", describe(raw))
+		}
+		*dst = b
+	case *[]string:
+		l, err := toStrings(raw)
+		if err != nil {
+			return err
+		}
+		*dst = l
+	case *[]uint16:
+		l, err := toPorts(raw)
+		if err != nil {
+			return err
+		}
+		*dst = l
 	default:
 		// A programming error in the settings table, caught by its tests.
 		panic(fmt.Sprintf("decode: unsupported field type %T", dst))
@@ -125,4 +143,92 @@ func describe(raw any) string {
 		return "a list"
 	}
 	return fmt.Sprint(raw)
+}
+
+func toBool(raw any) (bool, bool) {
+	switch v := raw.(type) {
+	case bool:
+		return v, true
+	case string:
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		return b, err == nil
+	}
+	return false, false
+}
+
+// toStrings takes a YAML list of strings or, from the environment and flags,
+// one string of comma-separated items.
+func toStrings(raw any) ([]string, error) {
+	l, err := toStringsList(raw)
+	if len(l) == 0 {
+		l = nil // an empty list is no list: keeps loaded configs comparable to defaults
+	}
+	return l, err
+}
+
+func toStringsList(raw any) ([]string, error) {
+	switch v := raw.(type) {
+	case nil:
+		return nil, nil
+	case []string:
+		return append([]string(nil), v...), nil
+	case string:
+		var out []string
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f != "" {
+				out = append(out, f)
+			}
+		}
+		return out, nil
+	case []any:
+		out := make([]string, 0, len(v))
+		for i, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				return nil, fmt.Errorf("item %d: expected a string, got %s", i, describe(e))
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("expected a list of strings, got %s", describe(raw))
+}
+
+// toPorts takes a list of port numbers (1-65535), as a YAML list or a
+// comma-separated string.
+func toPorts(raw any) ([]uint16, error) {
+	l, err := toPortsList(raw)
+	if len(l) == 0 {
+		l = nil
+	}
+	return l, err
+}
+
+func toPortsList(raw any) ([]uint16, error) {
+	var items []any
+	switch v := raw.(type) {
+	case nil:
+		return nil, nil
+	case []uint16:
+		return append([]uint16(nil), v...), nil
+	case []any:
+		items = v
+	case string:
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f != "" {
+				items = append(items, f)
+			}
+		}
+	default:
+		return nil, fmt.Errorf("expected a list of ports, got %s", describe(raw))
+	}
+	out := make([]uint16, 0, len(items))
+	for i, e := range items {
+		n, ok := toInt(e)
+		if !ok || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("item %d: expected a port between 1 and 65535, got %s", i, describe(e))
+		}
+		out = append(out, uint16(n))
+	}
+	return out, nil
 }

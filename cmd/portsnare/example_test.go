@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"os"
+	"reflect"
 	"testing"
 
 	"github.com/spf13/pflag"
@@ -42,7 +43,7 @@ func TestExampleConfigLoadsToDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fromFile != defaults {
+	if !reflect.DeepEqual(fromFile, defaults) {
 		t.Errorf("loading the example gives\n%+v\nnot the defaults\n%+v", fromFile, defaults)
 	}
 }

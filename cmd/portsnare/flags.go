@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,30 +12,42 @@ import (
 // configFlag is a command-line flag that sets a configuration key. Only the
 // most used keys have one; every key has an environment variable.
 type configFlag struct {
-	name string // without the dashes
-	key  string
+	name  string // without the dashes
+	key   string
+	short string // one-letter form, if any
 }
 
 // globalFlags are on every command.
 var globalFlags = []configFlag{
-	{"log-level", "log.level"},
-	{"log-format", "log.format"},
+	{name: "log-level", key: "log.level"},
+	{name: "log-format", key: "log.format"},
 }
 
 // engineFlags are on the commands that run the detection engine, and on
 // check-config so that it checks exactly what those commands would use.
 var engineFlags = []configFlag{
-	{"sensor-name", "sensor.name"},
-	{"max-sources", "detect.max_sources"},
-	{"idle-timeout", "detect.idle_timeout"},
-	{"failed-contacts", "detect.failed_contacts"},
-	{"vertical-ports", "detect.vertical_ports"},
-	{"horizontal-hosts", "detect.horizontal_hosts"},
+	{name: "sensor-name", key: "sensor.name"},
+	{name: "max-sources", key: "detect.max_sources"},
+	{name: "idle-timeout", key: "detect.idle_timeout"},
+	{name: "failed-contacts", key: "detect.failed_contacts"},
+	{name: "vertical-ports", key: "detect.vertical_ports"},
+	{name: "horizontal-hosts", key: "detect.horizontal_hosts"},
+}
+
+// runFlags are on portsnare run (and check-config).
+var runFlags = []configFlag{
+	{name: "interface", key: "capture.interfaces", short: "i"},
+	{name: "metrics-listen", key: "metrics.listen"},
+}
+
+// allConfigFlags lists every flag that sets a key.
+func allConfigFlags() []configFlag {
+	return slices.Concat(globalFlags, engineFlags, runFlags)
 }
 
 // flagForKey returns the flag that sets key, if there is one.
 func flagForKey(key string) (configFlag, bool) {
-	for _, f := range append(globalFlags[:len(globalFlags):len(globalFlags)], engineFlags...) {
+	for _, f := range allConfigFlags() {
 		if f.key == key {
 			return f, true
 		}
@@ -55,13 +68,17 @@ func addConfigFlags(fs *pflag.FlagSet, flags []configFlag) {
 		usage := strings.TrimSuffix(s.doc, ".") + " [" + s.key + "]"
 		switch def := s.field(&defaults).(type) {
 		case *string:
-			fs.String(f.name, *def, usage)
+			fs.StringP(f.name, f.short, *def, usage)
 		case *int:
-			fs.Int(f.name, *def, usage)
+			fs.IntP(f.name, f.short, *def, usage)
 		case *float64:
-			fs.Float64(f.name, *def, usage)
+			fs.Float64P(f.name, f.short, *def, usage)
 		case *time.Duration:
-			fs.Duration(f.name, *def, usage)
+			fs.DurationP(f.name, f.short, *def, usage)
+		case *bool:
+			fs.BoolP(f.name, f.short, *def, usage)
+		case *[]string:
+			fs.StringSliceP(f.name, f.short, *def, usage)
 		default:
 			panic(fmt.Sprintf("flag --%s: unsupported field type %T", f.name, def))
 		}

@@ -45,7 +45,7 @@ func (l *loader) load() (Config, error) {
 			return Config{}, err
 		}
 	}
-	for _, f := range slices.Concat(globalFlags, engineFlags) {
+	for _, f := range allConfigFlags() {
 		if fl := l.flags.Lookup(f.name); fl != nil {
 			if err := l.v.BindPFlag(f.key, fl); err != nil {
 				return Config{}, err

@@ -44,6 +44,20 @@ func formatValue(field any) string {
 		return strconv.FormatFloat(*v, 'g', -1, 64)
 	case *time.Duration:
 		return formatDuration(*v)
+	case *bool:
+		return strconv.FormatBool(*v)
+	case *[]string:
+		q := make([]string, len(*v))
+		for i, s := range *v {
+			q[i] = strconv.Quote(s)
+		}
+		return "[" + strings.Join(q, ", ") + "]"
+	case *[]uint16:
+		q := make([]string, len(*v))
+		for i, p := range *v {
+			q[i] = strconv.Itoa(int(p))
+		}
+		return "[" + strings.Join(q, ", ") + "]"
 	}
 	panic(fmt.Sprintf("formatValue: unsupported field type %T", field))
 }

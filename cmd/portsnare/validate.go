@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"unicode"
 )
@@ -30,12 +31,34 @@ func (c *Config) validate() []problem {
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		ps = append(ps, problem{"log.format", fmt.Sprintf("log.format: expected text or json, got %q", c.Log.Format)})
 	}
+	capture := c.Capture
+	capture.SetDefaults()
+	if err := capture.Validate(); err != nil {
+		for _, e := range splitJoined(err) {
+			ps = append(ps, problem{keyOf(e.Error()), e.Error()})
+		}
+	}
+	if c.Metrics.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {
+			ps = append(ps, problem{"metrics.listen", fmt.Sprintf("metrics.listen: expected host:port, got %q", c.Metrics.Listen)})
+		}
+	}
 	if err := c.Detect.Validate(); err != nil {
 		for _, e := range splitJoined(err) {
 			ps = append(ps, qualifyDetect(e.Error()))
 		}
 	}
 	return ps
+}
+
+// keyOf returns the key a message starts with, when it names one.
+func keyOf(msg string) string {
+	for _, s := range settings {
+		if strings.HasPrefix(msg, s.key) {
+			return s.key
+		}
+	}
+	return ""
 }
 
 // splitJoined undoes errors.Join.
