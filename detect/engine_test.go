@@ -324,6 +324,10 @@ func TestDecoyScanOneAlert(t *testing.T) {
 	if len(a[0].Portsnare.Scan.Sources) != 4 {
 		t.Errorf("decoy sources %v", a[0].Portsnare.Scan.Sources)
 	}
+	// Reported under the source the target's answers reach.
+	if a[0].Source.IP != "88.118.48.253" {
+		t.Errorf("decoy scan reported under %s, want the answered source 88.118.48.253", a[0].Source.IP)
+	}
 }
 
 func TestDistributedScan(t *testing.T) {
@@ -439,5 +443,27 @@ func TestOutOfOrderPacketsKeepState(t *testing.T) {
 	end := b.alerts[len(b.alerts)-1]
 	if end.Portsnare.Scan.Hosts != 1 || end.Portsnare.Scan.Ports != 100 {
 		t.Errorf("hosts %d ports %d, want 1 and 100", end.Portsnare.Scan.Hosts, end.Portsnare.Scan.Ports)
+	}
+}
+
+// Scanners that each fail a few times on a target before being caught on
+// their own are separate scans, not one distributed scan.
+func TestSeparateScannersAreNotDistributed(t *testing.T) {
+	b := newBed(t, nil)
+	target := ip("198.18.0.2")
+	for s := 0; s < 12; s++ {
+		for p := 0; p < 30; p++ {
+			port := uint16(1 + (s*7+p*13)%1000)
+			b.syn(nth("203.0.113.1", s), target, 4000, port, 9)
+			b.reply(nth("203.0.113.1", s), target, ProtoTCP, 4000, port, Failed)
+		}
+		b.advance(time.Second)
+	}
+	b.flush()
+	if n := b.count(ActionDistributedPortscan, PhaseStart); n != 0 {
+		t.Errorf("%d distributed alerts for 12 scanners each caught alone", n)
+	}
+	if n := b.count(ActionPortscan, PhaseStart); n != 12 {
+		t.Errorf("%d portscan episodes, want 12", n)
 	}
 }

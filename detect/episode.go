@@ -21,6 +21,10 @@ type episode struct {
 	nextUpdate uint32
 	holdUntil  int64
 	members    []netip.Addr // decoy co-senders, leader excluded
+	// face is the source a decoy episode is reported under: of the
+	// lock-step sources, the one the target's answers reach — decoys'
+	// addresses are forged, so answers rarely do.
+	face netip.Addr
 }
 
 func (s *source) breadth() uint32 {
@@ -34,8 +38,16 @@ func (e *Engine) startEpisode(s *source, v verdict, ns int64) {
 	s.ep.seq = 0
 	s.ep.nextUpdate = s.breadth() * uint32(e.cfg.UpdateFactor)
 	s.ep.members = e.decoyMembers(s)
+	s.ep.face = noAddr
 	if len(s.ep.members) > 0 {
 		s.ep.v = verdict{ActionDecoyPortscan, "lockstep"}
+		s.ep.face = s.addr
+		best := s.answered
+		for _, m := range s.ep.members {
+			if ms := e.srcs.peek(m); ms != nil && ms.answered > best {
+				s.ep.face, best = m, ms.answered
+			}
+		}
 	}
 	e.srcs.promote(s) // an alerted source must not be the first to go
 	e.active[s.addr] = s
@@ -136,6 +148,8 @@ func transport(t Technique) string {
 		return "sctp"
 	case TechIPProto:
 		return "ip"
+	case TechARP:
+		return "arp"
 	}
 	return "tcp"
 }
@@ -145,6 +159,9 @@ func (e *Engine) buildAlert(s *source, phase string, ns int64, why string) *Aler
 	tech := s.technique(v.action)
 	src := s.addr.String()
 	epID := eventID(e.cfg.Sensor, src, nsString(s.ep.start))
+	if s.ep.face.IsValid() {
+		src = s.ep.face.String()
+	}
 	s.ep.seq++
 	a := &Alert{
 		Timestamp: time.Unix(0, ns).UTC(),
@@ -202,8 +219,10 @@ func (e *Engine) buildAlert(s *source, phase string, ns int64, why string) *Aler
 	a.Portsnare.Scan.HoneyportTouches = s.decoyContacts
 	if len(s.ep.members) > 0 {
 		srcs := []string{src}
-		for _, m := range s.ep.members {
-			srcs = append(srcs, m.String())
+		for _, m := range append([]netip.Addr{s.addr}, s.ep.members...) {
+			if m != s.ep.face {
+				srcs = append(srcs, m.String())
+			}
 		}
 		a.Portsnare.Scan.Sources = srcs
 		related = srcs
@@ -226,19 +245,23 @@ func threatFor(action string) Threat {
 func message(a *Alert, s *source) string {
 	sc := &a.Portsnare.Scan
 	tech := upperTech(sc.Technique)
+	dst := "several hosts"
+	if a.Destination != nil {
+		dst = a.Destination.IP
+	}
 	switch a.Event.Action {
 	case ActionPortscan:
-		return fmt.Sprintf("%s portscan: %s probed %d ports on %s", tech, a.Source.IP, s.maxPortsOnHost, a.Destination.IP)
+		return fmt.Sprintf("%s portscan: %s probed %d ports on %s", tech, a.Source.IP, s.maxPortsOnHost, dst)
 	case ActionPortsweep:
 		return fmt.Sprintf("%s portsweep: %s probed port %d on %d hosts", tech, a.Source.IP, s.maxPort, s.maxHostsOnPort)
 	case ActionBlockscan:
 		return fmt.Sprintf("%s blockscan: %s probed %d ports on %d hosts", tech, a.Source.IP, sc.Ports, sc.Hosts)
 	case ActionPingsweep:
-		return fmt.Sprintf("ping sweep: %s probed %d hosts", a.Source.IP, s.maxPingHosts)
+		return fmt.Sprintf("%s ping sweep: %s probed %d hosts", techTitles[sc.Technique], a.Source.IP, s.maxPingHosts)
 	case ActionIPProtoScan:
-		return fmt.Sprintf("IP protocol scan: %s probed %d protocols on %s", a.Source.IP, s.maxProtosOnHost, a.Destination.IP)
+		return fmt.Sprintf("IP protocol scan: %s probed %d protocols on %s", a.Source.IP, s.maxProtosOnHost, dst)
 	case ActionDecoyPortscan:
-		return fmt.Sprintf("%s decoy portscan: %d sources in lock-step probed %d ports on %s", tech, len(sc.Sources), sc.Ports, a.Destination.IP)
+		return fmt.Sprintf("%s decoy portscan: %d sources in lock-step probed %d ports on %s", tech, len(sc.Sources), sc.Ports, dst)
 	}
 	return fmt.Sprintf("%s %s: %s", tech, a.Event.Action, a.Source.IP)
 }
@@ -246,7 +269,7 @@ func message(a *Alert, s *source) string {
 // techTitles spells technique names as messages show them.
 var techTitles = map[string]string{
 	"syn": "SYN", "connect": "connect", "fin": "FIN", "null": "NULL", "xmas": "Xmas", "ack": "ACK",
-	"maimon": "Maimon", "udp": "UDP", "icmp": "ICMP", "sctp-init": "SCTP INIT", "ipproto": "IP protocol",
+	"maimon": "Maimon", "udp": "UDP", "icmp": "ICMP", "sctp-init": "SCTP INIT", "ipproto": "IP protocol", "arp": "ARP",
 }
 
 func upperTech(t string) string {

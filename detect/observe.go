@@ -102,9 +102,10 @@ func (e *Engine) Probe(p *Probe) {
 	e.firstContact(s, p, src, dst, now)
 	e.authorize(s, p)
 	s.pushPending(c.key, ns)
-	if p.Technique != TechConnect {
+	if p.Technique != TechConnect && p.Technique != TechARP {
 		// Decoys are forged packets; an operating system's connect()
-		// cannot send them, so its SYNs need no lock-step check.
+		// cannot send them, so its SYNs need no lock-step check. ARP
+		// requests carry no port or sequence number to be in step on.
 		e.lock.observe(e, s, p, ns)
 	}
 	if s.contacts == 2 {
@@ -146,6 +147,19 @@ func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32)
 	}
 	e.toolEvidence(s, p)
 
+	if p.Technique == TechARP {
+		// ARP requests count towards ARP sweeps only: a host asking for its
+		// gateway has not probed a host.
+		e.countPing(s, p, src, now)
+		if s.tech[TechARP] > 1 {
+			s.arpSteps++
+			if dst.lo > s.lastARP {
+				s.arpUp++
+			}
+		}
+		s.lastARP = dst.lo
+		return
+	}
 	// One record per (source, host) counts the ports (n) and IP protocols
 	// (seq) probed there; its creation marks a new host.
 	h, isNew := e.tab.upsert(hash5(kindHostPorts, src, s.gen, dst, 0), now, s.prio())
@@ -169,11 +183,7 @@ func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32)
 		}
 		return
 	case TechICMP:
-		ph, _ := e.tab.upsert(hash5(kindPortHosts, src, s.gen, addrKey{}, uint64(p.Proto)<<16|uint64(p.DstPort)), now, s.prio())
-		ph.n++
-		if ph.n > s.maxPingHosts {
-			s.maxPingHosts = ph.n
-		}
+		e.countPing(s, p, src, now)
 		return
 	}
 
@@ -197,6 +207,15 @@ func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32)
 	ph.n++
 	if ph.n > s.maxHostsOnPort {
 		s.maxHostsOnPort, s.maxPort, s.maxProto = ph.n, p.DstPort, p.Proto
+	}
+}
+
+// countPing counts hosts sent echo, timestamp, mask or ARP requests.
+func (e *Engine) countPing(s *source, p *Probe, src addrKey, now uint32) {
+	ph, _ := e.tab.upsert(hash5(kindPortHosts, src, s.gen, addrKey{}, uint64(p.Proto)<<16|uint64(p.DstPort)), now, s.prio())
+	ph.n++
+	if ph.n > s.maxPingHosts {
+		s.maxPingHosts = ph.n
 	}
 }
 
@@ -263,6 +282,11 @@ func (e *Engine) outcome(pa netip.Addr, prober addrKey, ta netip.Addr, target ad
 	}
 	if c.n == stRetrying {
 		s.retried--
+	}
+	if proto == ProtoARP && port == ARPPort {
+		// A neighbour answering ARP says nothing about scanning either way.
+		c.n = stSucceeded
+		return
 	}
 	switch o {
 	case Failed:

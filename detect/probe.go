@@ -12,6 +12,11 @@ const (
 	ProtoUDP    uint8 = 17
 	ProtoICMPv6 uint8 = 58
 	ProtoSCTP   uint8 = 132
+	// ProtoARP marks ARP requests and replies. ARP is no IP protocol; its
+	// contacts use ARPPort as their port, which no IP-protocol probe (port 0)
+	// can collide with.
+	ProtoARP uint8 = 0
+	ARPPort        = 0x0806
 )
 
 // Technique is how a probe was made.
@@ -34,6 +39,7 @@ const (
 	TechICMP                // ICMP/ICMPv6 echo, timestamp or address-mask request
 	TechIPProto             // a packet of an IP protocol other than TCP/UDP/ICMP/SCTP
 	TechHoneyport           // a touch on a decoy listener
+	TechARP                 // ARP request for an address (ARP sweeps on the local link)
 	numTechniques
 )
 
@@ -52,6 +58,7 @@ var techNames = [numTechniques]string{
 	TechICMP:      "icmp",
 	TechIPProto:   "ipproto",
 	TechHoneyport: "honeyport",
+	TechARP:       "arp",
 }
 
 // String returns the technique's name as it appears in alerts.

@@ -46,6 +46,8 @@ type source struct {
 	lastHost                      uint64 // previous new host's low address bits
 	portSteps, portUp             uint32 // consecutive new-port pairs on one host, and how many ascend
 	hostSteps, hostUp             uint32 // consecutive new-host pairs, and how many ascend
+	arpSteps, arpUp               uint32 // the same for ARP requests, kept apart: the stack's own ARP interleaves with IP probes
+	lastARP                       uint64
 	tech                          [numTechniques]uint32
 	nmapish, masscanish, zmapish  uint32
 	firstSport                    uint16

@@ -18,16 +18,26 @@ type targets struct {
 }
 
 type target struct {
-	addr     netip.Addr
-	gen      uint64
-	first    int64
-	last     int64
-	ports    uint32
-	sources  uint32
-	open     bool
-	seq      uint32
-	portsS   []uint16
-	sourcesS []netip.Addr
+	addr    netip.Addr
+	gen     uint64
+	first   int64
+	last    int64
+	ports   uint32
+	sources uint32
+	open    bool
+	seq     uint32
+	portsS  []uint16
+	// contrib lists the contributing sources (the first maxContrib) with
+	// the ports each failed on here.
+	contrib []contribution
+}
+
+// maxContrib bounds the sources a target remembers by name.
+const maxContrib = 64
+
+type contribution struct {
+	src   netip.Addr
+	ports uint32
 }
 
 func newTargets(size int) *targets {
@@ -55,15 +65,47 @@ func (ts *targets) failed(e *Engine, dst netip.Addr, dk addrKey, src netip.Addr,
 	}
 	if _, isNew := e.tab.upsert(hash5(kindTgtSource, dk, t.gen, sk, 0), now, 1); isNew {
 		t.sources++
-		if len(t.sourcesS) < e.cfg.Samples {
-			t.sourcesS = append(t.sourcesS, src)
+		if len(t.contrib) < maxContrib {
+			t.contrib = append(t.contrib, contribution{src: src})
+		}
+	}
+	for i := range t.contrib {
+		if t.contrib[i].src == src {
+			t.contrib[i].ports++
 		}
 	}
 	if t.open || t.ports < uint32(e.cfg.DistributedPorts) || t.sources < uint32(e.cfg.DistributedSources) {
 		return
 	}
+	// The members are the contributors that have not been flagged on their
+	// own: several scanners that each failed here a few times before being
+	// caught are separate scans, not one distributed scan.
+	var members, ports uint32
+	for _, c := range t.contrib {
+		if s := e.srcs.peek(c.src); s == nil || (!s.ep.open && !s.leader.IsValid()) {
+			members++
+			ports += c.ports
+		}
+	}
+	if members < uint32(e.cfg.DistributedSources) || ports < uint32(e.cfg.DistributedPorts) {
+		return
+	}
 	t.open = true
 	ts.raise(e, t, PhaseStart, ns, "")
+}
+
+// memberAddrs lists the contributors not flagged on their own, at most n.
+func (ts *targets) memberAddrs(e *Engine, t *target, n int) []string {
+	var out []string
+	for _, c := range t.contrib {
+		if len(out) == n {
+			break
+		}
+		if s := e.srcs.peek(c.src); s == nil || (!s.ep.open && !s.leader.IsValid()) {
+			out = append(out, c.src.String())
+		}
+	}
+	return out
 }
 
 func (ts *targets) tick(e *Engine, ns int64) {
@@ -92,9 +134,9 @@ func (ts *targets) raise(e *Engine, t *target, phase string, ns int64, why strin
 	dst := t.addr.String()
 	epID := eventID(e.cfg.Sensor, "distributed", dst, nsString(t.first))
 	t.seq++
-	srcs := make([]string, len(t.sourcesS))
-	for i, s := range t.sourcesS {
-		srcs[i] = s.String()
+	srcs := ts.memberAddrs(e, t, e.cfg.Samples)
+	if len(srcs) == 0 {
+		srcs = []string{t.contrib[0].src.String()}
 	}
 	a := &Alert{
 		Timestamp: time.Unix(0, ns).UTC(),

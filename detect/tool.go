@@ -36,15 +36,22 @@ func nmapTCP(p *Probe) bool {
 	return p.FP&FPNoTCPOptions != 0
 }
 
-// tool names the scanner most of the source's first contacts point to.
+// tool names the scanner most of the source's TCP first contacts point to
+// (the fingerprints are TCP's; zmap's IP id shows on any probe).
 func (s *source) tool() string {
-	half := (s.contacts + 1) / 2
+	var tcp uint32
+	for _, t := range []Technique{TechSYN, TechConnect, TechFIN, TechNULL, TechXmas, TechACK, TechMaimon, TechTCPOdd} {
+		tcp += s.tech[t]
+	}
+	half := (tcp + 1) / 2
 	switch {
 	case s.zmapish >= half && s.zmapish > 0:
 		return "zmap"
-	case s.masscanish >= half && s.masscanish > 0:
+	case tcp < 3:
+		return "" // too few TCP probes to tell
+	case s.masscanish >= half:
 		return "masscan"
-	case s.nmapish >= half && s.nmapish > 0:
+	case s.nmapish >= half:
 		return "nmap"
 	}
 	return ""

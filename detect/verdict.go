@@ -61,7 +61,7 @@ func (s *source) shape() string {
 	switch {
 	case s.tech[TechIPProto] > s.contacts/2:
 		return ActionIPProtoScan
-	case s.tech[TechICMP] > s.contacts/2:
+	case s.tech[TechICMP]+s.tech[TechARP] > s.contacts/2:
 		return ActionPingsweep
 	case s.hosts >= 2 && s.ports >= 2 && s.contacts >= 2*s.hosts && s.maxPortsOnHost < s.contacts:
 		return ActionBlockscan
@@ -76,13 +76,16 @@ func (s *source) shape() string {
 func (s *source) technique(action string) Technique {
 	switch action {
 	case ActionPingsweep:
+		if s.tech[TechARP] > s.tech[TechICMP] {
+			return TechARP
+		}
 		return TechICMP
 	case ActionIPProtoScan:
 		return TechIPProto
 	}
 	best := TechUnknown
 	for t := range s.tech {
-		if t == int(TechICMP) || t == int(TechIPProto) {
+		if t == int(TechICMP) || t == int(TechIPProto) || t == int(TechARP) {
 			continue
 		}
 		if s.tech[t] > s.tech[best] {
@@ -103,7 +106,10 @@ func (s *source) technique(action string) Technique {
 // loops) from randomized ones (nmap's default, masscan, zmap).
 func (s *source) order(action string) string {
 	steps, up := s.portSteps, s.portUp
-	if action == ActionPortsweep || action == ActionPingsweep {
+	switch {
+	case action == ActionPingsweep && s.technique(action) == TechARP:
+		steps, up = s.arpSteps, s.arpUp
+	case action == ActionPortsweep || action == ActionPingsweep:
 		steps, up = s.hostSteps, s.hostUp
 	}
 	switch {

@@ -193,10 +193,13 @@ func (d *Decoder) parse(p *gopacket.DecodingLayerParser, data []byte) outcome {
 	case layers.LayerTypeIPv6:
 		return d.fromIPv6(transport)
 	}
+	if o, ok := d.arpAfterLink(); ok {
+		return o
+	}
 	if err != nil {
 		return d.broken()
 	}
-	return outUnsupported // ARP, LLC and other EtherTypes
+	return outUnsupported // LLC and other EtherTypes
 }
 
 // broken classifies a packet whose headers could not be read.

@@ -28,6 +28,8 @@ type ReplayOptions struct {
 	// Logger receives a line per file and warnings about damaged files; nil
 	// discards them.
 	Logger *slog.Logger
+	// Policy, if set, is the allowlist the engine consults.
+	Policy detect.Policy
 }
 
 // How often, in packets, the replay loop looks at the clock and the context.
@@ -58,6 +60,7 @@ func Replay(ctx context.Context, opts ReplayOptions) (ReplayStats, error) {
 	if err != nil {
 		return ReplayStats{}, fmt.Errorf("replay: engine configuration: %w", err)
 	}
+	eng.SetPolicy(opts.Policy)
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

@@ -13,7 +13,7 @@ import (
 // they are configuration, and an unknown one is an error.
 func TestMain(m *testing.M) {
 	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, envPrefix) {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, envPrefix) && name != testGateEnv {
 			os.Unsetenv(name)
 		}
 	}
