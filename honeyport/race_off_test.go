@@ -1,0 +1,5 @@
+//go:build !race
+
+package honeyport
+
+const raceEnabled = false
