@@ -23,8 +23,8 @@ func (e *Engine) SetPolicy(p Policy) { e.policy = p }
 
 // authorize records the first contact's verdict. The covering rule is fixed
 // at an episode's first contact, so a reload changes the verdict for the
-// next episode; within the episode any probe outside that rule's scope
-// marks it exceeded.
+// next episode; within the episode a probe outside the scope of every rule
+// covering the source marks it exceeded.
 func (e *Engine) authorize(s *source, p *Probe) {
 	if e.policy == nil {
 		return
@@ -36,7 +36,10 @@ func (e *Engine) authorize(s *source, p *Probe) {
 		s.exceeded = rule != "" && !in
 		return
 	}
-	if s.rule != "" && !s.exceeded && (rule != s.rule || !in) {
+	// In scope of any covering rule is in scope. A probe no rule covers any
+	// more (the rule was removed by a reload) leaves the episode's verdict
+	// as it was: reloads change the next episode.
+	if s.rule != "" && !s.exceeded && rule != "" && !in {
 		s.exceeded = true
 	}
 }

@@ -20,6 +20,7 @@ func (a *app) checkConfigCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			a.warnExpired(cfg)
 			if printConfig {
 				header := "# portsnare configuration in force (portsnare check-config --print).\n"
 				_, err = fmt.Fprint(a.stdout, renderYAML(cfg, header))

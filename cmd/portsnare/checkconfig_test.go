@@ -24,8 +24,8 @@ detect:
   idle_timeout: 7200
   shards: 0
   recent_fraction: 1.5
-nats:
-  url: nats://127.0.0.1:4222
+kafka:
+  brokers: 127.0.0.1:9092
 log:
   level: verbose
 `)
@@ -41,7 +41,7 @@ log:
 	want := []string{
 		"PORTSNARE_DETECT_PING_HOST: unknown environment variable",
 		"detect.vertical_port: unknown key in " + path,
-		"nats: unknown section in " + path,
+		"kafka: unknown section in " + path,
 		`detect.max_sources: expected an integer, got "many" (from environment PORTSNARE_DETECT_MAX_SOURCES)`,
 		`detect.horizontal_hosts: expected an integer, got "lots" (in ` + path + ")",
 		`detect.idle_timeout: expected a duration with a unit`,

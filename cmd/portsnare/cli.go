@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // app holds what the commands share: the output streams and the global
@@ -17,6 +18,7 @@ import (
 type app struct {
 	stdout, stderr io.Writer
 	configPath     string
+	flags          *pflag.FlagSet // the running command's, kept for reloads
 }
 
 // run executes the command line args and returns the exit status. ctx is
@@ -47,12 +49,13 @@ func (a *app) rootCommand() *cobra.Command {
 	root.SetErr(a.stderr)
 	root.PersistentFlags().StringVarP(&a.configPath, "config", "c", "", "read the configuration from the YAML `FILE`")
 	addConfigFlags(root.PersistentFlags(), globalFlags)
-	root.AddCommand(a.runCommand(), a.replayCommand(), a.checkConfigCommand(), a.versionCommand())
+	root.AddCommand(a.runCommand(), a.replayCommand(), a.alertsCommand(), a.checkConfigCommand(), a.versionCommand())
 	return root
 }
 
 // setup loads the configuration for cmd, with its flags, and makes the logger.
 func (a *app) setup(cmd *cobra.Command) (Config, *slog.Logger, error) {
+	a.flags = cmd.Flags()
 	cfg, err := loadConfig(a.configPath, cmd.Flags())
 	if err != nil {
 		return cfg, nil, err

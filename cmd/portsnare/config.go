@@ -3,18 +3,24 @@ package main
 import (
 	"strings"
 
+	"github.com/portsnare/portsnare/allowlist"
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/honeyport"
 	"github.com/portsnare/portsnare/sensor"
+	"github.com/portsnare/portsnare/sensor/publish"
 )
 
 // Config is everything the commands read from the configuration. It is
 // filled by loadConfig; the package detect knows nothing of viper or YAML.
 type Config struct {
-	Detect  detect.Config // detect.Config.Sensor is the key sensor.name
-	Capture sensor.LiveConfig
-	Metrics MetricsConfig
-	Run     RunConfig
-	Log     LogConfig
+	Detect    detect.Config // detect.Config.Sensor is the key sensor.name
+	Allowlist allowlist.Config
+	Capture   sensor.LiveConfig
+	Honeyport honeyport.Config
+	Metrics   MetricsConfig
+	NATS      publish.Config
+	Run       RunConfig
+	Log       LogConfig
 }
 
 // MetricsConfig is the metrics section.
@@ -43,7 +49,8 @@ type setting struct {
 	key string // section.name, as in the YAML file
 	doc string // one line, for the example file and flag usage
 	// field points into c at the field the key fills: *string, *int,
-	// *float64, *time.Duration, *bool, *[]string or *[]uint16.
+	// *float64, *time.Duration, *bool, *[]string, *[]uint16 or
+	// *[]allowlist.Rule.
 	field func(c *Config) any
 }
 
@@ -55,8 +62,11 @@ type section struct {
 var sections = []section{
 	{"sensor", "This sensor's identity."},
 	{"detect", "The scan-detection engine: state limits, timeouts and thresholds. Counts are per source unless said otherwise."},
+	{"allowlist", allowlistDoc},
 	{"capture", "Live capture (portsnare run): interfaces and the AF_PACKET rings."},
+	{"honeyport", "Decoy listeners (portsnare run) on ports nothing serves: any contact is a touch. Ports any other socket holds are never taken."},
 	{"metrics", "Prometheus metrics and health endpoint of portsnare run."},
+	{"nats", "Alerts published to NATS JetStream (portsnare run, replay --nats) and read back (portsnare alerts): servers, stream, credentials, the on-disk spool that keeps alerts through outages, and the embedded server used when no URL is set."},
 	{"run", "How portsnare run runs as a process."},
 	{"log", "Diagnostics on standard error (alerts never go to the log)."},
 }
@@ -121,11 +131,84 @@ var settings = []setting{
 	{"capture.promiscuous", "Put the interfaces in promiscuous mode (a tap or span port; needs CAP_NET_ADMIN).",
 		func(c *Config) any { return &c.Capture.Promiscuous }},
 
+	{"honeyport.enabled", "Open the decoys; off by default, since they listen on ports of this host.",
+		func(c *Config) any { return &c.Honeyport.Enabled }},
+	{"honeyport.ports", "Decoy ports: auto (commonly probed services this host does not serve), 23, 23/tcp, 161/udp, 8000-8010/tcp, in any mix.",
+		func(c *Config) any { return &c.Honeyport.Ports }},
+	{"honeyport.exclude_ports", "Ports never taken, same syntax: services this host will run later, which a decoy would keep from binding.",
+		func(c *Config) any { return &c.Honeyport.ExcludePorts }},
+	{"honeyport.addresses", "Addresses the decoys listen on (:: is IPv6 only); ports below 1024 need CAP_NET_BIND_SERVICE.",
+		func(c *Config) any { return &c.Honeyport.Addresses }},
+	{"honeyport.banners", "Greetings as port=name (161/udp=name for UDP); names: ssh, http, smtp, ftp, mysql, telnet, none.",
+		func(c *Config) any { return &c.Honeyport.Banners }},
+	{"honeyport.record_bytes", "First bytes a client sends that are kept in the touch (at most 4096).",
+		func(c *Config) any { return &c.Honeyport.RecordBytes }},
+	{"honeyport.read_timeout", "Longest life of a decoy connection: greeting, recording and reply (at most 1m).",
+		func(c *Config) any { return &c.Honeyport.ReadTimeout }},
+	{"honeyport.max_conns", "Concurrent decoy connections; over it a connection is reset at once but still a touch.",
+		func(c *Config) any { return &c.Honeyport.MaxConns }},
+	{"honeyport.max_conns_per_source", "Concurrent decoy connections per IPv4 address or IPv6 /64.",
+		func(c *Config) any { return &c.Honeyport.MaxConnsPerSource }},
+	{"honeyport.udp_reply_rate", "Replies per second a source gets from UDP decoys with a banner, never larger than the request; 0 never replies.",
+		func(c *Config) any { return &c.Honeyport.UDPReplyRate }},
+	{"honeyport.recheck_interval", "How often the ports in use on the host are read again, to yield ports to services and retry failed binds.",
+		func(c *Config) any { return &c.Honeyport.RecheckInterval }},
+	{"honeyport.dark_ports", "Ports (TCP and UDP) watched by capture alone, with no listener: a probe to one is a touch (spoofable).",
+		func(c *Config) any { return &c.Honeyport.DarkPorts }},
+
 	{"metrics.listen", "Address of the Prometheus /metrics and /healthz endpoint; empty turns it off.",
 		func(c *Config) any { return &c.Metrics.Listen }},
 
+	{"nats.urls", "NATS servers alerts are published to and read from (nats://host:4222, tls://host:4222; several for a cluster); empty runs an embedded server.",
+		func(c *Config) any { return &c.NATS.URLs }},
+	{"nats.subject_prefix", "First tokens of the subjects: alerts go to PREFIX.alert.SENSOR.ACTION, allowlisted ones to PREFIX.suppressed.SENSOR.ACTION.",
+		func(c *Config) any { return &c.NATS.SubjectPrefix }},
+	{"nats.stream", "JetStream stream of the alerts, created with the limits below when missing (an existing stream keeps its own limits).",
+		func(c *Config) any { return &c.NATS.Stream }},
+	{"nats.max_age", "Age after which the stream discards an alert.",
+		func(c *Config) any { return &c.NATS.MaxAge }},
+	{"nats.max_bytes", "Bytes of alerts the stream keeps; beyond, the oldest are discarded.",
+		func(c *Config) any { return &c.NATS.MaxBytes }},
+	{"nats.replicas", "Copies of the stream in a JetStream cluster, 1 to 5.",
+		func(c *Config) any { return &c.NATS.Replicas }},
+	{"nats.duplicate_window", "How long the stream remembers event ids, so that an alert sent again after a lost acknowledgement is stored once.",
+		func(c *Config) any { return &c.NATS.DuplicateWindow }},
+	{"nats.publish_timeout", "How long to wait for JetStream to acknowledge alerts before sending them again.",
+		func(c *Config) any { return &c.NATS.PublishTimeout }},
+	{"nats.flush_timeout", "At shutdown and at the end of replay --nats, how long to keep publishing what is spooled; the rest waits in the spool for the next run.",
+		func(c *Config) any { return &c.NATS.FlushTimeout }},
+	{"nats.spool_dir", "Directory where alerts wait for NATS, kept across restarts; empty means spool/ in the state directory (/var/lib/portsnare as root, else $XDG_STATE_HOME/portsnare or ~/.local/state/portsnare).",
+		func(c *Config) any { return &c.NATS.SpoolDir }},
+	{"nats.spool_max_bytes", "Bytes the spool may hold during an outage; when full, the oldest start and update alerts are dropped (counted and logged) and episode summaries kept.",
+		func(c *Config) any { return &c.NATS.SpoolMaxBytes }},
+	{"nats.tls_ca", "CA certificates (PEM file) that verify the servers, instead of the system's.",
+		func(c *Config) any { return &c.NATS.TLSCA }},
+	{"nats.tls_cert", "Client certificate (PEM file) for servers that verify clients; goes with tls_key.",
+		func(c *Config) any { return &c.NATS.TLSCert }},
+	{"nats.tls_key", "Private key (PEM file) of tls_cert.",
+		func(c *Config) any { return &c.NATS.TLSKey }},
+	{"nats.creds_file", "Credentials file (user JWT and nkey seed, as nsc makes them) to authenticate with.",
+		func(c *Config) any { return &c.NATS.CredsFile }},
+	{"nats.nkey_file", "Nkey seed file to authenticate with.",
+		func(c *Config) any { return &c.NATS.NkeyFile }},
+	{"nats.token", "Token to authenticate with; the embedded server then requires it too.",
+		func(c *Config) any { return &c.NATS.Token }},
+	{"nats.user", "User to authenticate as, with password; the embedded server then requires them too.",
+		func(c *Config) any { return &c.NATS.User }},
+	{"nats.password", "Password of user.",
+		func(c *Config) any { return &c.NATS.Password }},
+	{"nats.listen", "Address where the embedded server accepts clients (portsnare alerts, SIEM forwarders); 0.0.0.0:4222 opens it to the network.",
+		func(c *Config) any { return &c.NATS.Listen }},
+	{"nats.data_dir", "Directory of the embedded server's JetStream store; empty means nats/ in the state directory (see spool_dir).",
+		func(c *Config) any { return &c.NATS.DataDir }},
+
 	{"run.user", "When started as root, switch to this user once the sockets are open; empty keeps the user.",
 		func(c *Config) any { return &c.Run.User }},
+
+	{"allowlist.rules", "Rules given here, in the syntax above; in order, they come before the file's.",
+		func(c *Config) any { return &c.Allowlist.Rules }},
+	{"allowlist.file", "YAML file of more rules, under \"rules:\" (portsnare run reloads it when it changes and on SIGHUP); empty means none.",
+		func(c *Config) any { return &c.Allowlist.File }},
 
 	{"log.level", "Least severe log messages written: debug, info, warn or error.",
 		func(c *Config) any { return &c.Log.Level }},
@@ -142,10 +225,12 @@ func defaultConfig() Config {
 	// the machine.
 	d.Sensor = ""
 	return Config{
-		Detect:  d,
-		Capture: sensor.LiveConfig{SnapLen: 192, BlockSize: 1 << 20, NumBlocks: 32},
-		Metrics: MetricsConfig{Listen: "127.0.0.1:9477"},
-		Log:     LogConfig{Level: "info", Format: "text"},
+		Detect:    d,
+		Capture:   sensor.LiveConfig{SnapLen: 192, BlockSize: 1 << 20, NumBlocks: 32},
+		Honeyport: honeyport.DefaultConfig(),
+		Metrics:   MetricsConfig{Listen: "127.0.0.1:9477"},
+		NATS:      publish.DefaultConfig(),
+		Log:       LogConfig{Level: "info", Format: "text"},
 	}
 }
 
@@ -167,3 +252,21 @@ const envPrefix = "PORTSNARE_"
 func envName(key string) string {
 	return envPrefix + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
 }
+
+// allowlistDoc documents the allowlist section, with the rule syntax, since
+// a rule is more than one line can say.
+const allowlistDoc = `Authorized scanners (vulnerability scanners, asset inventories). Their scans are
+detected like any other and published as suppressed, naming the rule, never dropped;
+a probe outside the rule's targets, ports or schedule makes a normal alert naming it.
+A rule (all but name and sources optional; times are packet times):
+  - name: nessus                      # unique; in alerts, logs and metrics
+    sources: [10.0.0.5, 10.9.0.0/24, "2001:db8::/64"]
+    targets: [10.1.0.0/16]            # default any
+    ports: [tcp/1-1024, udp/53, icmp] # tcp, udp, sctp[/PORTS]; icmp[/TYPES]; icmpv6; ip/N; any
+    schedule:                         # default always
+      timezone: Europe/Berlin         # IANA name; default UTC
+      weekly: ["Tue 02:00-05:00", "Mon-Fri 22:00-06:00"]  # an end before the start: next day
+      from: 2026-11-01                # a date alone is that day's start,
+      until: 2026-12-31               # and as until its end
+    expires: 2027-01-01               # then nothing is in scope: normal alerts name the rule
+    comment: weekly PCI scan, SEC-1234`

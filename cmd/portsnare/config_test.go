@@ -25,7 +25,7 @@ func TestEveryFieldHasAKey(t *testing.T) {
 		}
 		mapped[p] = s.key
 	}
-	for _, st := range []reflect.Value{reflect.ValueOf(&c.Detect).Elem(), reflect.ValueOf(&c.Log).Elem()} {
+	for _, st := range []reflect.Value{reflect.ValueOf(&c.Detect).Elem(), reflect.ValueOf(&c.Honeyport).Elem(), reflect.ValueOf(&c.Log).Elem()} {
 		for i := range st.NumField() {
 			if _, ok := mapped[st.Field(i).Addr().Pointer()]; !ok {
 				t.Errorf("%s.%s has no configuration key: add it to settings in config.go", st.Type(), st.Type().Field(i).Name)
@@ -193,7 +193,7 @@ func TestUnknownKeysRejectedByName(t *testing.T) {
 		{"detect:\n  vertical_port: 10\n", "detect.vertical_port: unknown key in "},
 		{"detect:\n  vertical_port: 10\n", "(did you mean detect.vertical_ports?)"},
 		{"sensor:\n  vertical_ports: 10\n", "sensor.vertical_ports: unknown key"},
-		{"nats:\n  url: nats://127.0.0.1:4222\n  stream: X\n", "nats: unknown section"},
+		{"kafka:\n  brokers: 127.0.0.1:9092\n  topic: X\n", "kafka: unknown section"},
 		{"detect:\n  extra:\n    deep: 1\n", "detect.extra: unknown key"},
 		{"detect: 5\n", "detect: expected a mapping of keys, got 5"},
 	} {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/portsnare/portsnare/allowlist"
 )
 
 // decode stores raw, a value as viper returns it, into the field dst points
@@ -56,6 +58,12 @@ func decode(dst any, raw any) error {
 			return err
 		}
 		*dst = l
+	case *[]allowlist.Rule:
+		// Shape problems are reported here, one each; the rules come back
+		// without the misshapen fields, so validate still checks the rest.
+		rules, err := allowlist.DecodeRules(raw)
+		*dst = rules
+		return err
 	default:
 		// A programming error in the settings table, caught by its tests.
 		panic(fmt.Sprintf("decode: unsupported field type %T", dst))
@@ -184,6 +192,9 @@ func toStringsList(raw any) ([]string, error) {
 		out := make([]string, 0, len(v))
 		for i, e := range v {
 			s, ok := e.(string)
+			if n, isInt := e.(int); isInt { // YAML reads 23 in [23, 161/udp] as a number: take its text
+				s, ok = strconv.Itoa(n), true
+			}
 			if !ok {
 				return nil, fmt.Errorf("item %d: expected a string, got %s", i, describe(e))
 			}

@@ -117,3 +117,14 @@ func (b *bed) cleanup() {
 	}
 	_ = exec.Command("ip", "link", "del", b.bridge).Run()
 }
+
+// isolateNATS points the sensor's embedded NATS server and spool at the
+// test's own directories and a free port, and returns the data directory.
+func isolateNATS(t *testing.T) (dataDir, spoolDir string) {
+	t.Helper()
+	dataDir, spoolDir = t.TempDir(), t.TempDir()
+	t.Setenv("PORTSNARE_NATS_DATA_DIR", dataDir)
+	t.Setenv("PORTSNARE_NATS_SPOOL_DIR", spoolDir)
+	t.Setenv("PORTSNARE_NATS_LISTEN", "127.0.0.1:0")
+	return dataDir, spoolDir
+}

@@ -40,6 +40,7 @@ func TestE2ELiveScanners(t *testing.T) {
 	requireE2E(t, "nmap", "masscan", "zmap", "timeout")
 	b := newBed(t, 77)
 	b.addTargets(2, 61)
+	isolateNATS(t)
 	target := b.addr(1)
 	sweep := fmt.Sprintf("%s.2-61", b.net)
 	nmap := func(args ...string) func(*bed, string) []string {

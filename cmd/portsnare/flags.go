@@ -32,6 +32,7 @@ var engineFlags = []configFlag{
 	{name: "failed-contacts", key: "detect.failed_contacts"},
 	{name: "vertical-ports", key: "detect.vertical_ports"},
 	{name: "horizontal-hosts", key: "detect.horizontal_hosts"},
+	{name: "allowlist", key: "allowlist.file"},
 }
 
 // runFlags are on portsnare run (and check-config).
@@ -40,9 +41,15 @@ var runFlags = []configFlag{
 	{name: "metrics-listen", key: "metrics.listen"},
 }
 
+// natsFlags are on portsnare alerts and replay (where giving it turns
+// publishing on).
+var natsFlags = []configFlag{
+	{name: "nats", key: "nats.urls"},
+}
+
 // allConfigFlags lists every flag that sets a key.
 func allConfigFlags() []configFlag {
-	return slices.Concat(globalFlags, engineFlags, runFlags)
+	return slices.Concat(globalFlags, engineFlags, runFlags, natsFlags)
 }
 
 // flagForKey returns the flag that sets key, if there is one.

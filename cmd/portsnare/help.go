@@ -95,15 +95,27 @@ OUTPUT
   summary of what was read and raised (--quiet turns off summary and progress
   bar).
 
+NATS
+  With --nats URL the alerts are also published to that NATS JetStream server
+  (or cluster: several URLs, comma-separated), as "portsnare run" publishes
+  them: same subjects, stream and Nats-Msg-Id, so replaying a capture twice
+  stores its alerts once. The TLS and credential keys nats.* of the
+  configuration apply. Replay waits until JetStream has acknowledged every
+  alert (at most nats.flush_timeout) and prints one more line on standard
+  error saying how many were published. Without --nats nothing is published,
+  whatever nats.urls says.
+
 SIGNALS
   SIGINT (Ctrl-C) or SIGTERM stops the replay early: the alerts raised so far
-  are written, the summary is printed and the exit status is 1. A second
-  signal ends the process at once.
+  are written (and, with --nats, published), the summary is printed and the
+  exit status is 1. A second signal ends the process at once.
 
 EXIT STATUS
-  0  every file was replayed
+  0  every file was replayed (and, with --nats, every alert published)
   1  a file could not be read or is not a capture (the message names it),
-     writing the alerts failed, or the replay was interrupted
+     writing the alerts failed, the replay was interrupted, or with --nats
+     the server was unreachable or refused: the alerts are still on standard
+     output, and the message says how many were not published and why
   2  usage error or invalid configuration (every problem is listed)`
 
 const replayExample = `  # Alerts to a file; progress and summary on the terminal
@@ -117,7 +129,10 @@ const replayExample = `  # Alerts to a file; progress and summary on the termina
     jq -c 'select(.event.action == "portscan" and .portsnare.phase == "start")'
 
   # Try a lower threshold
-  portsnare replay --vertical-ports 10 capture.pcap`
+  portsnare replay --vertical-ports 10 capture.pcap
+
+  # Also publish the alerts to a NATS server, for the SIEM to take
+  portsnare replay --nats nats://nats.example.net:4222 capture.pcap > alerts.json`
 
 const checkConfigLong = `check-config loads the configuration exactly as the other commands would —
 the defaults, the file given with -c, the PORTSNARE_* environment variables and

@@ -14,7 +14,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/portsnare/portsnare/allowlist"
+	"github.com/portsnare/portsnare/honeyport"
 	"github.com/portsnare/portsnare/sensor"
+	"github.com/portsnare/portsnare/sensor/publish"
 )
 
 // metrics exposes the sensor's counters to Prometheus. Values are read from
@@ -57,7 +60,9 @@ var (
 // Describe implements prometheus.Collector.
 func (m *metrics) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descPackets, descDrops, descDecoded, descSources, descEvictions,
-		descProbes, descAlerts, descAlertsDropped, descTouches} {
+		descProbes, descAlerts, descAlertsDropped, descTouches, descHPConns, descHPRejected, descHPAcceptErrors,
+		descHPPorts, descHPQueueDropped, descHPReplies, descPubPublished, descPubSpooled, descPubSpoolBytes,
+		descPubConnected, descPubDropped, descPubErrors, descALRules, descALReloads, descALLastReload, descALEpisodes} {
 		ch <- d
 	}
 }
@@ -89,6 +94,98 @@ func (m *metrics) Collect(ch chan<- prometheus.Metric) {
 	for _, f := range m.extra {
 		f(ch)
 	}
+}
+
+var (
+	descHPConns = prometheus.NewDesc("portsnare_honeyport_connections_active",
+		"Decoy connections open now.", nil, nil)
+	descHPRejected = prometheus.NewDesc("portsnare_honeyport_rejected_total",
+		"Decoy connections reset at once because a cap was reached.", nil, nil)
+	descHPAcceptErrors = prometheus.NewDesc("portsnare_honeyport_accept_errors_total",
+		"Failed accepts and UDP reads on decoys.", nil, nil)
+	descHPPorts = prometheus.NewDesc("portsnare_honeyport_ports_held",
+		"Ports with a decoy listening.", nil, nil)
+	descHPQueueDropped = prometheus.NewDesc("portsnare_honeyport_queue_dropped_total",
+		"Decoy touches dropped by the honeyport's own queue.", nil, nil)
+	descHPReplies = prometheus.NewDesc("portsnare_honeyport_udp_replies_total",
+		"UDP decoy replies, sent and withheld by the rate limit.", []string{"result"}, nil)
+)
+
+var (
+	descPubPublished = prometheus.NewDesc("portsnare_nats_published_total",
+		"Alerts acknowledged by JetStream (duplicates included).", nil, nil)
+	descPubSpooled = prometheus.NewDesc("portsnare_nats_spooled_alerts",
+		"Alerts in the on-disk spool waiting for an acknowledgement.", nil, nil)
+	descPubSpoolBytes = prometheus.NewDesc("portsnare_nats_spool_bytes",
+		"Size of the spool's files.", nil, nil)
+	descPubConnected = prometheus.NewDesc("portsnare_nats_connected",
+		"1 while the connection to NATS is up.", nil, nil)
+	descPubDropped = prometheus.NewDesc("portsnare_nats_dropped_total",
+		"Alerts that will never be published, by reason (each is logged).", []string{"reason"}, nil)
+	descPubErrors = prometheus.NewDesc("portsnare_nats_errors_total",
+		"Failed connection and publish attempts (retried).", nil, nil)
+)
+
+// addPublisher exports the NATS publisher's counters.
+func (m *metrics) addPublisher(p *publish.Publisher) {
+	m.extra = append(m.extra, func(ch chan<- prometheus.Metric) {
+		st := p.Stats()
+		ch <- prometheus.MustNewConstMetric(descPubPublished, prometheus.CounterValue, float64(st.Published))
+		ch <- prometheus.MustNewConstMetric(descPubSpooled, prometheus.GaugeValue, float64(st.Spooled))
+		ch <- prometheus.MustNewConstMetric(descPubSpoolBytes, prometheus.GaugeValue, float64(st.SpoolBytes))
+		conn := 0.0
+		if st.Connected {
+			conn = 1
+		}
+		ch <- prometheus.MustNewConstMetric(descPubConnected, prometheus.GaugeValue, conn)
+		for reason, n := range map[string]uint64{"queue": st.DroppedQueue, "spool": st.DroppedSpool, "write": st.DroppedWrite,
+			"encode": st.DroppedEncode, "rejected": st.DroppedRejected, "closed": st.DroppedClosed, "corrupt": st.CorruptRecords} {
+			ch <- prometheus.MustNewConstMetric(descPubDropped, prometheus.CounterValue, float64(n), reason)
+		}
+		ch <- prometheus.MustNewConstMetric(descPubErrors, prometheus.CounterValue, float64(st.Errors))
+	})
+}
+
+var (
+	descALRules = prometheus.NewDesc("portsnare_allowlist_rules",
+		"Allowlist rules in force, and of them those past their expiry.", []string{"state"}, nil)
+	descALReloads = prometheus.NewDesc("portsnare_allowlist_reloads_total",
+		"Allowlist reloads, successful and rejected (the rules in force then stay).", []string{"result"}, nil)
+	descALLastReload = prometheus.NewDesc("portsnare_allowlist_last_reload_timestamp_seconds",
+		"When the rules in force were loaded.", nil, nil)
+	descALEpisodes = prometheus.NewDesc("portsnare_allowlist_episodes_total",
+		"Episodes of allowlisted sources per rule: suppressed (began in scope) and exceeded (left it).",
+		[]string{"rule", "verdict"}, nil)
+)
+
+// addAllowlist exports the allowlist's counters.
+func (m *metrics) addAllowlist(l *allowlist.List, eps *allowlist.EpisodeCounter) {
+	m.extra = append(m.extra, func(ch chan<- prometheus.Metric) {
+		st := l.Stats()
+		ch <- prometheus.MustNewConstMetric(descALRules, prometheus.GaugeValue, float64(st.Rules), "loaded")
+		ch <- prometheus.MustNewConstMetric(descALRules, prometheus.GaugeValue, float64(st.Expired), "expired")
+		ch <- prometheus.MustNewConstMetric(descALReloads, prometheus.CounterValue, float64(st.Reloads), "ok")
+		ch <- prometheus.MustNewConstMetric(descALReloads, prometheus.CounterValue, float64(st.ReloadFailures), "rejected")
+		ch <- prometheus.MustNewConstMetric(descALLastReload, prometheus.GaugeValue, float64(st.LastReload.Unix()))
+		for rule, n := range eps.Counts() {
+			ch <- prometheus.MustNewConstMetric(descALEpisodes, prometheus.CounterValue, float64(n.Suppressed), rule, "suppressed")
+			ch <- prometheus.MustNewConstMetric(descALEpisodes, prometheus.CounterValue, float64(n.Exceeded), rule, "exceeded")
+		}
+	})
+}
+
+// addHoneyport exports the decoys' counters.
+func (m *metrics) addHoneyport(d *honeyport.Decoys) {
+	m.extra = append(m.extra, func(ch chan<- prometheus.Metric) {
+		st := d.Stats()
+		ch <- prometheus.MustNewConstMetric(descHPConns, prometheus.GaugeValue, float64(st.ActiveConns))
+		ch <- prometheus.MustNewConstMetric(descHPRejected, prometheus.CounterValue, float64(st.Rejected))
+		ch <- prometheus.MustNewConstMetric(descHPAcceptErrors, prometheus.CounterValue, float64(st.AcceptErrors))
+		ch <- prometheus.MustNewConstMetric(descHPPorts, prometheus.GaugeValue, float64(st.PortsHeld))
+		ch <- prometheus.MustNewConstMetric(descHPQueueDropped, prometheus.CounterValue, float64(st.TouchesDropped))
+		ch <- prometheus.MustNewConstMetric(descHPReplies, prometheus.CounterValue, float64(st.UDPReplies), "sent")
+		ch <- prometheus.MustNewConstMetric(descHPReplies, prometheus.CounterValue, float64(st.UDPRepliesLimited), "limited")
+	})
 }
 
 // Serve serves /metrics and /healthz on addr until ctx ends.

@@ -13,7 +13,9 @@ import (
 // and bound listeners keep working, and nothing after this point runs as
 // root. Only a process started as root switches; others keep their user (the
 // systemd unit runs as a dynamic user with just the capabilities it needs).
-func dropPrivileges(name string, log *slog.Logger) error {
+// prepare, called with the target ids before the switch, hands over what the
+// unprivileged process must still write.
+func dropPrivileges(name string, log *slog.Logger, prepare func(uid, gid int) error) error {
 	if name == "" || os.Geteuid() != 0 {
 		return nil
 	}
@@ -28,6 +30,9 @@ func dropPrivileges(name string, log *slog.Logger) error {
 	gid, err := strconv.Atoi(u.Gid)
 	if err != nil {
 		return fmt.Errorf("run.user %q: gid %q: %w", name, u.Gid, err)
+	}
+	if err := prepare(uid, gid); err != nil {
+		return fmt.Errorf("run.user %q: %w", name, err)
 	}
 	// Group first: once the uid is not root, the gid can no longer change.
 	if err := syscall.Setgroups([]int{gid}); err != nil {

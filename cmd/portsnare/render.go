@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/portsnare/portsnare/allowlist"
 )
 
 // renderYAML writes c as a YAML configuration file with every key, each
@@ -15,7 +17,7 @@ func renderYAML(c Config, header string) string {
 	var b strings.Builder
 	b.WriteString(header)
 	for _, sec := range sections {
-		fmt.Fprintf(&b, "\n# %s\n%s:\n", sec.doc, sec.name)
+		fmt.Fprintf(&b, "\n# %s\n%s:\n", strings.ReplaceAll(sec.doc, "\n", "\n# "), sec.name)
 		first := true
 		for _, s := range settings {
 			name, ok := strings.CutPrefix(s.key, sec.name+".")
@@ -58,6 +60,8 @@ func formatValue(field any) string {
 			q[i] = strconv.Itoa(int(p))
 		}
 		return "[" + strings.Join(q, ", ") + "]"
+	case *[]allowlist.Rule:
+		return allowlist.FormatRules(*v)
 	}
 	panic(fmt.Sprintf("formatValue: unsupported field type %T", field))
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/portsnare/portsnare/detect"
 	"github.com/portsnare/portsnare/sensor"
 )
 
@@ -35,12 +36,19 @@ func (a *app) replayCommand() *cobra.Command {
 			if !noProgress && !quiet && isTerminal(a.stderr) {
 				progress = a.stderr
 			}
-			return a.replay(cmd.Context(), cfg, log, files, progress, quiet)
+			var pub *replayPublisher // nil: no --nats, no publishing
+			if cmd.Flags().Changed("nats") {
+				if pub, err = startReplayPublisher(cmd.Context(), cfg.NATS, log); err != nil {
+					return err
+				}
+			}
+			return a.replay(cmd.Context(), cfg, log, files, progress, quiet, pub)
 		}),
 	}
 	cmd.Flags().BoolVar(&noProgress, "no-progress", false, "no progress bar, even on a terminal")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no summary and no progress bar on standard error")
 	addConfigFlags(cmd.Flags(), engineFlags)
+	addConfigFlags(cmd.Flags(), natsFlags)
 	return cmd
 }
 
@@ -48,19 +56,31 @@ func (a *app) replayCommand() *cobra.Command {
 // summary to standard error. Once reading has begun, the summary is printed
 // however the replay ends, since what was read before a failure or a signal
 // is still worth seeing.
-func (a *app) replay(ctx context.Context, cfg Config, log *slog.Logger, files []string, progress io.Writer, quiet bool) error {
+func (a *app) replay(ctx context.Context, cfg Config, log *slog.Logger, files []string, progress io.Writer, quiet bool, pub *replayPublisher) error {
 	// A failed write to standard output (a closed pipe, a full disk) stops
 	// the replay: reading on would only raise alerts that cannot be written.
 	replayCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	defer pub.stop() // when the replay fails before it reads; after finish, nothing
 	out := newAlertWriter(a.stdout, cancel)
 
+	// Loaded once: a replay judges with the rules as they are now, at each
+	// probe's packet time, as the live run would have.
+	list, err := newAllowlist(cfg.Allowlist, log)
+	if err != nil {
+		return err
+	}
+	var policy detect.Policy
+	if list != nil {
+		policy = list // never a typed nil in the interface
+	}
 	stats, err := sensor.Replay(replayCtx, sensor.ReplayOptions{
 		Files:    files,
 		Engine:   cfg.Detect,
-		Alerts:   out.Write,
+		Alerts:   pub.wrap(out.Write),
 		Progress: progress,
 		Logger:   log,
+		Policy:   policy,
 	})
 	werr := out.Flush()
 	// Replay checks every file before it reads any: when that check fails,
@@ -69,13 +89,14 @@ func (a *app) replay(ctx context.Context, cfg Config, log *slog.Logger, files []
 	if !quiet && !checkFailed {
 		stats.Summary(a.stderr)
 	}
+	nerr := pub.finish(a.stderr, quiet) // after the summary: it may wait for NATS
 	switch {
 	case werr != nil:
-		return fmt.Errorf("writing alerts: %w", werr)
+		return errors.Join(fmt.Errorf("writing alerts: %w", werr), nerr)
 	case err != nil && ctx.Err() != nil: // a signal; one after the end changes nothing
-		return fmt.Errorf("replay interrupted (%v): the output covers only the packets read until then", context.Cause(ctx))
+		return errors.Join(fmt.Errorf("replay interrupted (%v): the output covers only the packets read until then", context.Cause(ctx)), nerr)
 	}
-	return err
+	return errors.Join(err, nerr)
 }
 
 // isTerminal reports whether w is a terminal, where a progress bar helps;

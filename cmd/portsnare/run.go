@@ -13,8 +13,11 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/portsnare/portsnare/allowlist"
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/honeyport"
 	"github.com/portsnare/portsnare/sensor"
+	"github.com/portsnare/portsnare/sensor/publish"
 )
 
 func (a *app) runCommand() *cobra.Command {
@@ -49,24 +52,67 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 		})
 	}
 
+	// The allowlist exists even with no rules, so that a reload can add some.
+	allow, err := allowlist.New(cfg.Allowlist, allowlist.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	episodes := &allowlist.EpisodeCounter{}
+	disp.add("allowlist-metrics", episodes.Observe)
+	// Dark ports are watched by capture; decoys never take them.
+	cfg.Capture.DarkPorts = cfg.Honeyport.DarkPorts
 	sens, err := sensor.NewSensor(sensor.LiveOptions{
 		Capture: cfg.Capture,
 		Engine:  cfg.Detect,
 		Alerts:  disp.Send,
+		Policy:  allow,
 		Logger:  log,
 	})
 	if err != nil {
 		return err
 	}
-	if err := dropPrivileges(cfg.Run.User, log); err != nil {
+	var decoys *honeyport.Decoys
+	if cfg.Honeyport.Enabled {
+		if decoys, err = honeyport.New(cfg.Honeyport, sens.Touch, log); err != nil {
+			return err
+		}
+		// Bound before privileges are dropped: ports below 1024 need them.
+		if err := decoys.Open(); err != nil {
+			return err
+		}
+	}
+	if err := dropPrivileges(cfg.Run.User, log, func(uid, gid int) error {
+		// The spool and the embedded server's store must stay writable.
+		cfg.NATS.SetDefaults()
+		return cfg.NATS.ChownDirs(uid, gid)
+	}); err != nil {
 		return err
 	}
+	pub, err := publish.New(cfg.NATS, log)
+	if err != nil {
+		return err
+	}
+	disp.add("nats", pub.Publish)
+	if pub.Embedded() != nil {
+		log.Info("embedded NATS server", "url", pub.URL())
+	}
+	// The publisher outlives the pipeline: the summaries the sensor flushes
+	// on its way out are published (or spooled for the next start) after
+	// capture has stopped.
+	pubCtx, stopPublisher := context.WithCancel(context.Background())
+	pubDone := make(chan error, 1)
+	go func() { pubDone <- pub.Run(pubCtx) }()
 
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 
 	metrics := newMetrics(sens, disp)
+	metrics.addPublisher(pub)
+	metrics.addAllowlist(allow, episodes)
+	if decoys != nil {
+		metrics.addHoneyport(decoys)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	// The sensor stops when ctx ends, flushes its episodes through the
 	// dispatcher, and only then is the dispatcher told to finish.
@@ -75,6 +121,10 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 		return sens.Run(gctx)
 	})
 	g.Go(func() error { return disp.Run() })
+	g.Go(func() error { return allow.Run(gctx) })
+	if decoys != nil {
+		g.Go(func() error { return decoys.Run(gctx) })
+	}
 	if cfg.Metrics.Listen != "" {
 		g.Go(func() error { return metrics.Serve(gctx, cfg.Metrics.Listen, log) })
 	}
@@ -84,19 +134,51 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 			case <-gctx.Done():
 				return nil
 			case <-hup:
-				log.Info("SIGHUP: nothing to reload yet beyond the log (the allowlist and honeyports reload here when configured)")
+				a.reload(allow, decoys, log)
 			}
 		}
 	})
 	err = g.Wait()
+	stopPublisher()
+	if perr := <-pubDone; perr != nil && err == nil {
+		err = fmt.Errorf("publishing alerts: %w", perr)
+	}
+	ps := pub.Stats()
+	log.Info("alerts to NATS", "published", ps.Published, "left_in_spool", ps.Spooled, "dropped", ps.Dropped)
 	st := sens.Stats()
 	log.Info("sensor stopped", "packets", st.KernelPackets, "kernel_drops", st.KernelDrops,
 		"decode_errors", st.Decode.DecodeErrors, "alerts", disp.Sent(), "alerts_dropped", disp.Dropped())
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
-	if n := disp.Dropped(); n > 0 {
+	if n := disp.Dropped() + ps.Dropped; n > 0 {
 		return fmt.Errorf("%d alerts could not be delivered to every sink (see the log)", n)
 	}
 	return nil
+}
+
+// reload re-reads the configuration on SIGHUP and applies what can change
+// while running: the allowlist (inline rules and the rules file) and the
+// honeyport ports, banners and limits. An invalid configuration is rejected
+// with its problems and the running one stays.
+func (a *app) reload(allow *allowlist.List, decoys *honeyport.Decoys, log *slog.Logger) {
+	cfg, err := loadConfig(a.configPath, a.flags)
+	if err != nil {
+		log.Error("SIGHUP: configuration rejected, the running one stays in force", "err", err)
+		return
+	}
+	if err := allow.Update(cfg.Allowlist.Rules); err != nil {
+		log.Error("SIGHUP: allowlist rejected, the rules in force stay", "err", err)
+	} else {
+		log.Info("SIGHUP: allowlist reloaded", "rules", allow.Stats().Rules)
+	}
+	if decoys != nil {
+		if err := decoys.Reload(cfg.Honeyport); err != nil {
+			log.Error("SIGHUP: honeyport configuration rejected, the running one stays in force", "err", err)
+		} else {
+			log.Info("SIGHUP: honeyports reloaded", "ports", len(decoys.Ports()))
+		}
+	} else if cfg.Honeyport.Enabled {
+		log.Warn("SIGHUP: honeyport.enabled is now true; decoys start only with the sensor (restart it)")
+	}
 }

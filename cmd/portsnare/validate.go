@@ -48,7 +48,30 @@ func (c *Config) validate() []problem {
 			ps = append(ps, qualifyDetect(e.Error()))
 		}
 	}
+	ps = append(ps, c.validateAllowlist()...)
+	if err := c.NATS.Validate(); err != nil { // each message starts with its key
+		for _, e := range splitJoined(err) {
+			ps = append(ps, problem{keyOf(e.Error()), e.Error()})
+		}
+	}
+	if err := c.Honeyport.Validate(); err != nil {
+		for _, e := range splitJoined(err) {
+			ps = append(ps, qualifyHoneyport(e.Error()))
+		}
+	}
 	return ps
+}
+
+// qualifyHoneyport turns honeyport's "record_bytes must be …" and
+// "ports: …" into "honeyport.record_bytes must be …", as qualifyDetect does.
+func qualifyHoneyport(msg string) problem {
+	for _, s := range settings {
+		name, ok := strings.CutPrefix(s.key, "honeyport.")
+		if ok && (strings.HasPrefix(msg, name+" ") || strings.HasPrefix(msg, name+":")) {
+			return problem{s.key, "honeyport." + msg}
+		}
+	}
+	return problem{text: "honeyport: " + msg}
 }
 
 // keyOf returns the key a message starts with, when it names one.

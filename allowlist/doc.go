@@ -1,0 +1,57 @@
+// Package allowlist holds the rules for authorized scanners — vulnerability
+// scanners, asset inventories — and implements detect.Policy with them.
+//
+// Authorized scans are not ignored. The engine detects them exactly like any
+// other and publishes their alerts marked suppressed, naming the rule, so an
+// operator gets no pager noise and still has proof that the scan ran, what
+// it covered, and that it stayed in its lane. A probe outside the covering
+// rule's targets, ports, protocols or schedule makes the episode a normal
+// alert that names the rule it exceeded.
+//
+// Rules, in YAML: under allowlist.rules in the main configuration, or under
+// rules: in the file given by allowlist.file.
+//
+//	rules:
+//	  - name: nessus                       # required, unique: in alerts, logs, metrics
+//	    comment: weekly PCI scan, SEC-1234 # optional, for people
+//	    sources: [10.0.0.5, 10.9.0.0/24, "2001:db8::/64"] # required: IPs, CIDRs
+//	    targets: [10.1.0.0/16]             # optional; default any target
+//	    ports: [tcp/1-1024, udp/53, icmp]  # optional; default any protocol, port
+//	    schedule:                          # optional; default always
+//	      timezone: Europe/Berlin          # IANA name; default UTC
+//	      weekly: ["Tue 02:00-05:00", "Sat-Sun 22:00-06:00"]
+//	      from: 2026-11-01                 # a date alone is the start of the day,
+//	      until: 2026-12-31                # and as until its end
+//	    expires: 2027-01-01                # optional; then nothing is in scope
+//
+// Ports are PROTOCOL or PROTOCOL/PORTS: tcp, udp, sctp with ports, ranges
+// and lists ("tcp/22,80,8000-8100"); icmp (IPv4 and IPv6) and icmpv6 with
+// ICMP types ("icmp/8" is echo requests); ip/N for IP protocol N (nmap -sO);
+// any. Weekly windows are DAYS HH:MM-HH:MM in the schedule's time zone, with
+// DAYS a day, a range or a comma list (Mon-Fri, Sat,Sun, daily); an end not
+// after the start runs past midnight into the next day. Windows are wall
+// clock: across a DST change "02:00-04:00" lasts one or three hours.
+//
+// ARP requests are held to the schedule and expiry only: every IP packet to
+// a neighbour or the gateway needs one, so targets and ports, which are
+// about IP, would make any authorized scan on a link exceed its rule.
+//
+// Time is the probe's packet time, never the clock, so a replay judges as
+// the live run did. Times without an offset are in the schedule's zone;
+// in the main configuration, which viper reads, quote one written with
+// seconds ("2026-11-01 02:00:00"), or YAML takes it for UTC. An expired
+// rule is still loaded, and logged as expired: its sources stay known, and
+// their scans raise normal alerts naming it.
+//
+// When several rules cover a source, a probe within the scope of any of
+// them is in scope, attributed to the first such rule in file order; a
+// probe within none is charged to the first rule covering the source.
+//
+// Rules are validated all at once (every problem names the rule, the field
+// and the bad value), then compiled into prefix tables and swapped in
+// atomically, so Authorize takes no lock and allocates nothing. A List
+// reloads its file when it changes (fsnotify on the directory, so editors'
+// atomic renames are seen, plus a periodic stat for what events miss) and
+// on Reload, which the run command calls on SIGHUP; an invalid edit is
+// rejected with its reasons and the rules in force stay.
+package allowlist

@@ -1,0 +1,39 @@
+package publish_test
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/sensor/publish"
+)
+
+// How a sensor wires the publisher: Publish from the alert sink, Run
+// beside the pipeline, and Run's context cancelled only once the pipeline
+// has returned, so that the summaries it flushes on its way out are
+// published (or spooled for the next run).
+func Example() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	cfg := publish.DefaultConfig() // from the nats.* keys
+	p, err := publish.New(cfg, log)
+	if err != nil {
+		log.Error("nats", "error", err)
+		return
+	}
+	pubCtx, stopPublisher := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(pubCtx) }()
+
+	sink := p.Publish // func(*detect.Alert): never blocks
+	runPipeline(sink) // until SIGTERM, then flushes its episodes through sink
+
+	stopPublisher()
+	if err := <-done; err != nil {
+		log.Error("nats", "error", err)
+	}
+	st := p.Stats()
+	log.Info("alerts", "published", st.Published, "left_in_spool", st.Spooled, "dropped", st.Dropped)
+}
+
+func runPipeline(func(*detect.Alert)) {}

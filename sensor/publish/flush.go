@@ -1,0 +1,48 @@
+package publish
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Flush waits until every alert published so far has been acknowledged by
+// JetStream. It gives up, with an error that says how many alerts are not
+// published and why, when ctx ends, when Run has returned, or when the
+// server is unreachable: disconnected, with an attempt to connect failed
+// since Flush began. The alerts it gives up on stay in the spool.
+func (p *Publisher) Flush(ctx context.Context) error {
+	start := time.Now()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		pending := int(p.queued.Load()) + p.spool.Len()
+		if pending == 0 {
+			return nil
+		}
+		lastErr, at := p.lastError()
+		select {
+		case <-p.run.done:
+			return p.notPublished(pending, lastErr)
+		default:
+		}
+		if nc := p.run.conn.Load(); (nc == nil || !nc.IsConnected()) && at.After(start) {
+			return p.notPublished(pending, lastErr)
+		}
+		select {
+		case <-ctx.Done():
+			if lastErr == nil {
+				lastErr = ctx.Err()
+			}
+			return p.notPublished(pending, lastErr)
+		case <-tick.C:
+		}
+	}
+}
+
+func (p *Publisher) notPublished(n int, cause error) error {
+	if cause == nil {
+		cause = errClosed
+	}
+	return fmt.Errorf("%d alerts not published to NATS at %s: %w", n, redact(p.url), cause)
+}

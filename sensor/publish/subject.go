@@ -1,0 +1,53 @@
+package publish
+
+import (
+	"strings"
+
+	"github.com/portsnare/portsnare/detect"
+)
+
+// Subject kinds: the token after the prefix.
+const (
+	KindAlert      = "alert"
+	KindSuppressed = "suppressed"
+)
+
+// relSubject is an alert's subject without the prefix:
+// alert.<sensor>.<action> or suppressed.<sensor>.<action>. The prefix is
+// added when the alert is sent, not when it is spooled, so alerts spooled
+// before a change of nats.subject_prefix go where the stream now listens.
+func relSubject(a *detect.Alert) string {
+	kind := KindAlert
+	if a.Portsnare.Suppressed {
+		kind = KindSuppressed
+	}
+	return kind + "." + Token(a.Observer.Hostname) + "." + Token(a.Event.Action)
+}
+
+// Token makes s one subject token: '.' would split it into two, '*' and
+// '>' are wildcards and white space ends a subject, so each becomes '_'. A
+// host name sensor-1.example.com is thus the token sensor-1_example_com.
+func Token(s string) string {
+	if s == "" {
+		return "_"
+	}
+	if !strings.ContainsFunc(s, badTokenRune) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if badTokenRune(r) {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+func badTokenRune(r rune) bool {
+	return r == '.' || r == '*' || r == '>' || r <= ' ' || r == 0x7f
+}
+
+// Subjects returns the filter subjects of the stream for prefix: every
+// alert and every suppressed alert of every sensor.
+func Subjects(prefix string) []string {
+	return []string{prefix + "." + KindAlert + ".>", prefix + "." + KindSuppressed + ".>"}
+}
