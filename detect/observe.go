@@ -38,7 +38,7 @@ func ignoredDst(a netip.Addr) bool {
 
 // Probe feeds one probe. It does not allocate on the steady-state path.
 func (e *Engine) Probe(p *Probe) {
-	if !p.Src.IsValid() || !p.Dst.IsValid() || p.Src.IsUnspecified() || ignoredDst(p.Dst) || p.Src == p.Dst {
+	if !p.Src.IsValid() || !p.Dst.IsValid() || p.Src.IsUnspecified() || ignoredDst(p.Dst) {
 		return
 	}
 	ns := p.Time.UnixNano()
