@@ -86,3 +86,15 @@ func TestCheckConfigPrintRoundTrips(t *testing.T) {
 		t.Errorf("--print gives\n%+v\nwant\n%+v", got, want)
 	}
 }
+
+func TestCheckConfigPrintRedactsSecrets(t *testing.T) {
+	t.Setenv("PORTSNARE_NATS_URLS", "nats://127.0.0.1:4222")
+	t.Setenv("PORTSNARE_NATS_TOKEN", "s3cret-t0ken")
+	code, stdout, stderr := runCLI(t, "check-config", "--print")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.Contains(stdout, "s3cret-t0ken") || !strings.Contains(stdout, `token: "<redacted>"`) {
+		t.Errorf("the token is not redacted:\n%s", stdout)
+	}
+}

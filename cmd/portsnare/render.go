@@ -28,11 +28,19 @@ func renderYAML(c Config, header string) string {
 				b.WriteString("\n")
 			}
 			first = false
-			fmt.Fprintf(&b, "  # %s\n  %s: %s\n", s.doc, name, formatValue(s.field(&c)))
+			value := formatValue(s.field(&c))
+			if secretKeys[s.key] && value != `""` {
+				// Printed configurations end up in tickets and chat logs.
+				value = `"<redacted>"`
+			}
+			fmt.Fprintf(&b, "  # %s\n  %s: %s\n", s.doc, name, value)
 		}
 	}
 	return b.String()
 }
+
+// secretKeys are never printed.
+var secretKeys = map[string]bool{"nats.token": true, "nats.password": true}
 
 // formatValue writes the value field points to as YAML that decode reads
 // back to the same value.
