@@ -467,3 +467,45 @@ func TestSeparateScannersAreNotDistributed(t *testing.T) {
 		t.Errorf("%d portscan episodes, want 12", n)
 	}
 }
+
+// A sequential scan read through two capture sockets reaches the engine in
+// interleaved runs; its packet times still tell the order it was sent in.
+func TestOrderSurvivesInterleavedSockets(t *testing.T) {
+	b := newBed(t, nil)
+	base := b.now
+	send := func(port int) {
+		b.now = base.Add(time.Duration(port) * time.Millisecond)
+		b.syn(ip("10.9.0.1"), ip("10.9.0.2"), 5555, uint16(port), 7)
+	}
+	for run := 0; run < 30; run++ { // runs of 2 odd ports, then 2 even ones
+		for i := 0; i < 2; i++ {
+			send(run*4 + 2*i + 1)
+		}
+		for i := 0; i < 2; i++ {
+			send(run*4 + 2*i + 2)
+		}
+	}
+	b.flush()
+	for _, a := range b.only(ActionPortscan) {
+		if a.Portsnare.Scan.Order != "sequential" {
+			t.Errorf("%s: order %s, want sequential", a.Portsnare.Phase, a.Portsnare.Scan.Order)
+		}
+	}
+}
+
+// An ICMP error read from another capture socket can reach the engine
+// before the datagram it quotes; the outcome still counts.
+func TestReplyBeforeProbe(t *testing.T) {
+	b := newBed(t, nil)
+	scanner, target := ip("10.9.0.1"), ip("10.9.0.2")
+	b.udp(scanner, target, 40000, 1) // the source is tracked
+	for i := 2; i < 8; i++ {
+		b.reply(scanner, target, ProtoUDP, 40000, uint16(i), Failed)
+		b.udp(scanner, target, 40000, uint16(i))
+		b.advance(10 * time.Millisecond)
+	}
+	a := b.only(ActionPortscan)
+	if a[0].Portsnare.Scan.Failed < 4 || a[0].Portsnare.Scan.Reason != "failed-contacts" {
+		t.Errorf("failed %d reason %s", a[0].Portsnare.Scan.Failed, a[0].Portsnare.Scan.Reason)
+	}
+}

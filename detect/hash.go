@@ -17,6 +17,7 @@ const (
 	kindFlow      = 4 // (a, aport, b, bport, proto): a flow seen opening
 	kindTgtPort   = 5 // (dst, tgen, proto, port): a port of a target that failed
 	kindTgtSource = 6 // (dst, tgen, src): a source counted at a target
+	kindOrphan    = 7 // (src, gen, dst, proto, port): an outcome that arrived before its probe
 )
 
 // addrKey is an address split into two words for hashing.

@@ -17,6 +17,11 @@ func contactKey(src addrKey, gen uint64, dst addrKey, proto uint8, port uint16) 
 }
 
 // flowKey identifies a UDP flow in the direction of its first datagram.
+// orphanKey holds an outcome that arrived before its probe.
+func orphanKey(src addrKey, gen uint64, dst addrKey, proto uint8, port uint16) uint64 {
+	return hash5(kindOrphan, src, gen, dst, uint64(proto)<<16|uint64(port))
+}
+
 func flowKey(a addrKey, aport uint16, b addrKey, bport uint16, proto uint8) uint64 {
 	return hash5(kindFlow, a, uint64(aport), b, uint64(proto)<<16|uint64(bport))
 }
@@ -111,6 +116,13 @@ func (e *Engine) Probe(p *Probe) {
 	if s.contacts == 2 {
 		e.srcs.promote(s)
 	}
+	// An outcome that arrived before its probe (see outcome) applies now.
+	if o := e.tab.find(orphanKey(src, s.gen, dst, p.Proto, p.DstPort), now); o != nil && age(o, now) <= 2 {
+		out := Outcome(o.n)
+		o.key = 0
+		e.outcome(p.Src, src, p.Dst, dst, p.Proto, p.DstPort, out, ns, now) // evaluates
+		return
+	}
 	e.evaluate(s, ns)
 }
 
@@ -136,8 +148,18 @@ func (e *Engine) repeat(s *source, c *slot, p *Probe) {
 	}
 }
 
+// ascending tells whether a step goes up in the order the probes were sent:
+// a larger port (or address) sent later, or a smaller one sent earlier.
+// Packets read from several capture sockets reach the engine in interleaved
+// runs, not in wire order; judging each step by the packets' own timestamps
+// keeps a sequential scan sequential.
+func ascending(larger bool, t, prevT int64) bool {
+	return larger == (t >= prevT)
+}
+
 // firstContact updates the source's breadth counters for a new contact.
 func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32) {
+	ns := p.Time.UnixNano()
 	s.contacts++
 	s.tech[p.Technique]++
 	if s.contacts == 1 {
@@ -153,11 +175,11 @@ func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32)
 		e.countPing(s, p, src, now)
 		if s.tech[TechARP] > 1 {
 			s.arpSteps++
-			if dst.lo > s.lastARP {
+			if ascending(dst.lo > s.lastARP, ns, s.lastARPAt) {
 				s.arpUp++
 			}
 		}
-		s.lastARP = dst.lo
+		s.lastARP, s.lastARPAt = dst.lo, ns
 		return
 	}
 	// One record per (source, host) counts the ports (n) and IP protocols
@@ -168,11 +190,11 @@ func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32)
 		s.addHostSample(p.Dst)
 		if s.hosts > 1 {
 			s.hostSteps++
-			if dst.lo > s.lastHost {
+			if ascending(dst.lo > s.lastHost, ns, s.lastHostAt) {
 				s.hostUp++
 			}
 		}
-		s.lastHost = dst.lo
+		s.lastHost, s.lastHostAt = dst.lo, ns
 	}
 
 	switch p.Technique {
@@ -193,11 +215,11 @@ func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32)
 	}
 	if h.n > 1 {
 		s.portSteps++
-		if p.DstPort > s.lastPort {
+		if ascending(p.DstPort > s.lastPort, ns, s.lastPortAt) {
 			s.portUp++
 		}
 	}
-	s.lastPort = p.DstPort
+	s.lastPort, s.lastPortAt = p.DstPort, ns
 
 	ph, isNew := e.tab.upsert(hash5(kindPortHosts, src, s.gen, addrKey{}, uint64(p.Proto)<<16|uint64(p.DstPort)), now, s.prio())
 	if isNew {
@@ -266,6 +288,12 @@ func (e *Engine) outcome(pa netip.Addr, prober addrKey, ta netip.Addr, target ad
 	}
 	c := e.tab.find(contactKey(prober, s.gen, target, proto, port), now)
 	if c == nil {
+		// The probe may still be on its way: packets read from several
+		// capture sockets can reach the engine out of order (an ICMP error
+		// and the datagram it quotes hash to different sockets). Keep the
+		// outcome briefly for the contact to pick up.
+		o2, _ := e.tab.upsert(orphanKey(prober, s.gen, target, proto, port), now, 0)
+		o2.n = uint32(o)
 		return
 	}
 	e.matched++

@@ -44,6 +44,8 @@ type source struct {
 	maxProto                      uint8
 	lastPort                      uint16 // previous new contact's port, for order
 	lastHost                      uint64 // previous new host's low address bits
+	lastPortAt, lastHostAt        int64  // their packet times
+	lastARPAt                     int64
 	portSteps, portUp             uint32 // consecutive new-port pairs on one host, and how many ascend
 	hostSteps, hostUp             uint32 // consecutive new-host pairs, and how many ascend
 	arpSteps, arpUp               uint32 // the same for ARP requests, kept apart: the stack's own ARP interleaves with IP probes
