@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -53,14 +50,7 @@ func TestE2EAllowlistInRun(t *testing.T) {
 	t.Setenv("PORTSNARE_ALLOWLIST_FILE", rulesFile)
 	t.Setenv("PORTSNARE_DETECT_END_AFTER", "3s") // episodes end soon after each scan
 
-	ctx, stop := context.WithCancel(context.Background())
-	var out, errOut bytes.Buffer
-	done := make(chan int)
-	go func() {
-		done <- run(ctx, []string{"run", "-i", b.bridge, "--stdout", "--sensor-name", "e2e",
-			"--metrics-listen", "", "--log-level", "warn"}, &out, &errOut)
-	}()
-	time.Sleep(time.Second)
+	sens := startSensor(t, b.bridge)
 	scan := func(ns string) {
 		b.in(ns, 60*time.Second, "nmap", "-n", "-sS", "-Pn", "-p", "1-100", target)
 	}
@@ -77,20 +67,13 @@ func TestE2EAllowlistInRun(t *testing.T) {
 	}
 	time.Sleep(4 * time.Second) // the watcher (or the poll) reloads
 	scan(later)
-	time.Sleep(5 * time.Second)
-	stop()
-	if code := <-done; code != 0 {
-		t.Fatalf("portsnare run exited %d:\n%s", code, errOut.String())
-	}
+	time.Sleep(3 * time.Second)
+	alerts := sens.finish()
 
 	type verdict struct{ suppressed, exceeded int }
 	got := map[string][]verdict{} // source -> per episode, in order
 	episode := map[string]int{}
-	for _, line := range bytes.Split(bytes.TrimSpace(out.Bytes()), []byte("\n")) {
-		var a detect.Alert
-		if err := json.Unmarshal(line, &a); err != nil {
-			t.Fatalf("alert line %q: %v", line, err)
-		}
+	for _, a := range alerts {
 		if a.Portsnare.Phase == detect.PhaseStart {
 			episode[a.Source.IP] = len(got[a.Source.IP])
 			got[a.Source.IP] = append(got[a.Source.IP], verdict{})

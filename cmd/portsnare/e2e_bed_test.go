@@ -1,14 +1,19 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portsnare/portsnare/detect"
 )
 
 // The end-to-end tests run real scanners against the live sensor. They need
@@ -127,4 +132,51 @@ func isolateNATS(t *testing.T) (dataDir, spoolDir string) {
 	t.Setenv("PORTSNARE_NATS_SPOOL_DIR", spoolDir)
 	t.Setenv("PORTSNARE_NATS_LISTEN", "127.0.0.1:0")
 	return dataDir, spoolDir
+}
+
+// liveSensor is `portsnare run` running in-process on one interface, with
+// alerts on its standard output.
+type liveSensor struct {
+	t           *testing.T
+	stop        context.CancelFunc
+	done        chan int
+	out, errOut bytes.Buffer
+}
+
+// startSensor starts `portsnare run -i iface --stdout` and waits for its
+// sockets to open. Settings come from the test's PORTSNARE_* environment.
+func startSensor(t *testing.T, iface string) *liveSensor {
+	t.Helper()
+	ctx, stop := context.WithCancel(context.Background())
+	s := &liveSensor{t: t, stop: stop, done: make(chan int, 1)}
+	go func() {
+		s.done <- run(ctx, []string{"run", "-i", iface, "--stdout", "--sensor-name", "e2e",
+			"--metrics-listen", "", "--log-level", "warn"}, &s.out, &s.errOut)
+	}()
+	t.Cleanup(stop)
+	time.Sleep(time.Second)
+	return s
+}
+
+// finish gives the last replies a moment to arrive, stops the sensor as
+// SIGTERM would, checks it exited cleanly and returns every alert it wrote.
+func (s *liveSensor) finish() []detect.Alert {
+	s.t.Helper()
+	time.Sleep(2 * time.Second)
+	s.stop()
+	if code := <-s.done; code != 0 {
+		s.t.Fatalf("portsnare run exited %d:\n%s", code, s.errOut.String())
+	}
+	var alerts []detect.Alert
+	for _, line := range bytes.Split(bytes.TrimSpace(s.out.Bytes()), []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		var a detect.Alert
+		if err := json.Unmarshal(line, &a); err != nil {
+			s.t.Fatalf("alert line %q: %v", line, err)
+		}
+		alerts = append(alerts, a)
+	}
+	return alerts
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"log/slog"
 	"slices"
 	"testing"
@@ -27,26 +25,11 @@ func TestE2EHoneyportsInRun(t *testing.T) {
 	t.Setenv("PORTSNARE_HONEYPORT_DARK_PORTS", "4444")
 	dataDir, _ := isolateNATS(t)
 
-	ctx, stop := context.WithCancel(context.Background())
-	var out, errOut bytes.Buffer
-	done := make(chan int)
-	go func() {
-		done <- run(ctx, []string{"run", "-i", b.bridge, "--stdout", "--sensor-name", "e2e",
-			"--metrics-listen", "", "--log-level", "warn"}, &out, &errOut)
-	}()
-	time.Sleep(time.Second)
+	sens := startSensor(t, b.bridge)
 	b.in(scanner, 60*time.Second, "nmap", "-n", "-sT", "-Pn", "-p", "2323,5901,4444", target)
-	time.Sleep(2 * time.Second)
-	stop()
-	if code := <-done; code != 0 {
-		t.Fatalf("portsnare run exited %d:\n%s", code, errOut.String())
-	}
+	alerts := sens.finish()
 	var start, end *detect.Alert
-	for _, line := range bytes.Split(bytes.TrimSpace(out.Bytes()), []byte("\n")) {
-		var a detect.Alert
-		if err := json.Unmarshal(line, &a); err != nil {
-			t.Fatalf("alert line %q: %v", line, err)
-		}
+	for _, a := range alerts {
 		if a.Event.Action != detect.ActionHoneyport {
 			continue
 		}
@@ -64,7 +47,7 @@ func TestE2EHoneyportsInRun(t *testing.T) {
 		}
 	}
 	if start == nil || end == nil {
-		t.Fatalf("no honeyport episode; alerts:\n%s\nlog:\n%s", out.String(), errOut.String())
+		t.Fatalf("no honeyport episode among %d alerts; log:\n%s", len(alerts), sens.errOut.String())
 	}
 	h := end.Portsnare.Honeyport
 	if !h.Handshake || h.Spoofable {
@@ -97,9 +80,7 @@ func TestE2EHoneyportsInRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	var written []string
-	for _, line := range bytes.Split(bytes.TrimSpace(out.Bytes()), []byte("\n")) {
-		var a detect.Alert
-		_ = json.Unmarshal(line, &a)
+	for _, a := range alerts {
 		written = append(written, a.Event.ID)
 	}
 	slices.Sort(stored)

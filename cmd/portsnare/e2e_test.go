@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"slices"
 	"sort"
 	"strings"
@@ -103,14 +99,7 @@ func TestE2ELiveScanners(t *testing.T) {
 	}
 	benign := map[int]string{150: b.client(150), 151: b.client(151), 152: b.client(152)}
 
-	ctx, stop := context.WithCancel(context.Background())
-	var out, errOut bytes.Buffer
-	done := make(chan int)
-	go func() {
-		done <- run(ctx, []string{"run", "-i", b.bridge, "--stdout", "--sensor-name", "e2e",
-			"--metrics-listen", "", "--log-level", "warn"}, &out, &errOut)
-	}()
-	time.Sleep(time.Second) // sockets open
+	sens := startSensor(t, b.bridge)
 
 	var wg sync.WaitGroup
 	runCase := func(c scanCase) {
@@ -139,19 +128,10 @@ func TestE2ELiveScanners(t *testing.T) {
 	runHelper(t, benign[151], "fanout "+strings.Join(fan, " "))
 	runHelper(t, benign[152], "dns "+target+":53 100")
 	wg.Wait()
-	time.Sleep(2 * time.Second) // the last replies reach the engine
-	stop()
-	if code := <-done; code != 0 {
-		t.Fatalf("portsnare run exited %d:\n%s", code, errOut.String())
-	}
 
 	ends := map[string]*detect.Alert{}
 	starts := map[string]int{}
-	for _, line := range bytes.Split(bytes.TrimSpace(out.Bytes()), []byte("\n")) {
-		var a detect.Alert
-		if err := json.Unmarshal(line, &a); err != nil {
-			t.Fatalf("alert line %q: %v", line, err)
-		}
+	for _, a := range sens.finish() {
 		switch a.Portsnare.Phase {
 		case detect.PhaseStart:
 			starts[a.Source.IP]++
@@ -213,5 +193,3 @@ func setSysctl(t *testing.T, key, value string) func() {
 	}
 	return func() { _ = os.WriteFile(path, old, 0o644) }
 }
-
-var _ = exec.Command
