@@ -15,7 +15,8 @@ type Config struct {
 
 	// MaxSources bounds the number of sources tracked at once.
 	MaxSources int
-	// Shards splits source state so that locks and LRU lists stay short.
+	// Shards splits source state into independent LRU lists, so that each
+	// list, and the work of evicting from it, stays short.
 	Shards int
 	// RecentFraction is the share of MaxSources given to the probation
 	// segment, where sources seen once wait. A flood of one-packet sources
@@ -25,8 +26,8 @@ type Config struct {
 	// power of two). Each slot costs 24 bytes.
 	ContactTableSize int
 
-	// IdleTimeout ends a source's episode after this much packet time without
-	// a probe; state is kept this long so slow scans are caught.
+	// IdleTimeout forgets a source's state after this much packet time
+	// without a probe; state is kept this long so slow scans are caught.
 	IdleTimeout time.Duration
 	// EndAfter ends an alerted episode (with its summary) after this much
 	// packet time without a probe from its source.

@@ -20,23 +20,23 @@ type Stats struct {
 	Alerts         map[string]uint64 // by "action/phase"
 }
 
-// Engine is the detection engine. It is not safe for concurrent use: a
-// sensor with several workers gives each its own engine and routes each
-// source address to one worker.
+// Engine is the detection engine. It is not safe for concurrent use: the
+// live sensor decodes on several goroutines and feeds one engine from one
+// goroutine, so that every source's state, and the correlation across
+// sources that decoy and distributed scans need, lives in one place.
 type Engine struct {
 	cfg    Config
 	sink   Sink
 	policy Policy
 
-	epoch    int64 // packet time (ns) of the first packet: table times count seconds from it
-	started  bool
-	tab      *table
-	srcs     *sourceTable
-	lock     *lockstep
-	tgts     *targets
-	active   map[netip.Addr]*source // sources with an open episode
-	held     map[netip.Addr]*source // sources whose verdict waits (see mustHold)
-	lastTick int64
+	epoch   int64 // packet time (ns) of the first packet: table times count seconds from it
+	started bool
+	tab     *table
+	srcs    *sourceTable
+	lock    *lockstep
+	tgts    *targets
+	active  map[netip.Addr]*source // sources with an open episode
+	held    map[netip.Addr]*source // sources whose verdict waits (see mustHold)
 
 	probes, replies, matched uint64
 	alerts                   map[string]uint64
@@ -60,7 +60,7 @@ func New(cfg Config, sink Sink) (*Engine, error) {
 		alerts: make(map[string]uint64),
 	}
 	e.srcs = newSourceTable(cfg.MaxSources, cfg.Shards, cfg.RecentFraction, e.evicted)
-	e.tgts = newTargets(max(cfg.MaxSources/8, 64))
+	e.tgts = newTargets(e, max(cfg.MaxSources/8, 64))
 	return e, nil
 }
 
@@ -82,7 +82,6 @@ func (e *Engine) secs(ns int64) uint32 {
 // packet time; calling it more often is harmless.
 func (e *Engine) Tick(now time.Time) {
 	ns := now.UnixNano()
-	e.lastTick = ns
 	for _, s := range e.held {
 		if ns >= s.ep.holdUntil {
 			e.evaluate(s, ns)

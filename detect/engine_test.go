@@ -509,3 +509,71 @@ func TestReplyBeforeProbe(t *testing.T) {
 		t.Errorf("failed %d reason %s", a[0].Portsnare.Scan.Failed, a[0].Portsnare.Scan.Reason)
 	}
 }
+
+// An open distributed-scan target pushed out of the target table for room
+// still ends with its summary.
+func TestDistributedEndOnEviction(t *testing.T) {
+	b := newBed(t, func(c *Config) { c.MaxSources = 256 }) // room for 64 targets
+	target := ip("198.18.0.2")
+	for s := 0; s < 12; s++ {
+		for p := 0; p < 3; p++ {
+			port := uint16(100 + s*3 + p)
+			b.syn(nth("203.0.113.1", s), target, 4000, port, 9)
+			b.reply(nth("203.0.113.1", s), target, ProtoTCP, 4000, port, Failed)
+		}
+	}
+	for i := 0; i < 200; i++ { // failures on other targets fill the table
+		b.syn(nth("203.0.114.1", i), nth("198.19.0.1", i), 4000, 80, 9)
+		b.reply(nth("203.0.114.1", i), nth("198.19.0.1", i), ProtoTCP, 4000, 80, Failed)
+	}
+	if b.count(ActionDistributedPortscan, PhaseStart) != 1 || b.count(ActionDistributedPortscan, PhaseEnd) != 1 {
+		t.Errorf("distributed starts %d ends %d, want 1 and 1", b.count(ActionDistributedPortscan, PhaseStart),
+			b.count(ActionDistributedPortscan, PhaseEnd))
+	}
+}
+
+// A source's second episode starts at its own first probe.
+func TestSecondEpisodeStart(t *testing.T) {
+	b := newBed(t, nil)
+	for ep := 0; ep < 2; ep++ {
+		for i := 0; i < 25; i++ {
+			b.syn(ip("10.9.0.1"), ip("10.9.0.2"), 5555, uint16(1+i), 7)
+			b.advance(time.Millisecond)
+		}
+		b.advance(time.Hour)
+		b.tick()
+	}
+	starts := 0
+	for _, a := range b.alerts {
+		if a.Portsnare.Phase == PhaseStart {
+			starts++
+			if a.Event.End.Sub(a.Event.Start) > time.Minute {
+				t.Errorf("episode %d spans %s: start %s end %s", starts, a.Event.End.Sub(a.Event.Start), a.Event.Start, a.Event.End)
+			}
+		}
+	}
+	if starts != 2 {
+		t.Errorf("%d episodes, want 2", starts)
+	}
+}
+
+// Silence that counted against a source is taken back by a late answer;
+// silence that did not count is not.
+func TestLateAnswersKeepTheScore(t *testing.T) {
+	b := newBed(t, nil)
+	scanner, target := ip("10.9.0.1"), ip("10.9.0.2")
+	b.syn(scanner, target, 1, 1, 1)
+	b.advance(10 * time.Second)
+	for i := 2; i <= 4; i++ {
+		b.syn(scanner, target, 1, uint16(i), 1)
+	}
+	b.advance(10 * time.Second)
+	b.syn(scanner, target, 1, 5, 1) // judges the pending ones: no answers yet, so silence scores nothing
+	for i := 1; i <= 4; i++ {
+		b.reply(scanner, target, ProtoTCP, 1, uint16(i), Failed) // late refusals
+	}
+	s := b.e.srcs.peek(scanner)
+	if s.score != 4 || s.unanswered != 0 || s.failed != 4 {
+		t.Errorf("score %d unanswered %d failed %d, want 4 0 4", s.score, s.unanswered, s.failed)
+	}
+}

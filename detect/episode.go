@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"net/netip"
 	"time"
 )
@@ -31,12 +32,18 @@ func (s *source) breadth() uint32 {
 	return max(s.contacts, 1)
 }
 
+// grown is n times the update factor, saturating: an episode that reaches
+// the top of the range raises no more updates rather than one per probe.
+func grown(n uint32, factor int) uint32 {
+	return uint32(min(uint64(n)*uint64(factor), math.MaxUint32))
+}
+
 func (e *Engine) startEpisode(s *source, v verdict, ns int64) {
 	s.ep.open = true
 	s.ep.v = v
 	s.ep.start = s.first
 	s.ep.seq = 0
-	s.ep.nextUpdate = s.breadth() * uint32(e.cfg.UpdateFactor)
+	s.ep.nextUpdate = grown(s.breadth(), e.cfg.UpdateFactor)
 	s.ep.members = e.decoyMembers(s)
 	s.ep.face = noAddr
 	if len(s.ep.members) > 0 {
@@ -60,7 +67,7 @@ func (e *Engine) progress(s *source, ns int64) {
 	if s.breadth() < s.ep.nextUpdate {
 		return
 	}
-	s.ep.nextUpdate = s.breadth() * uint32(e.cfg.UpdateFactor)
+	s.ep.nextUpdate = grown(s.breadth(), e.cfg.UpdateFactor)
 	e.reshape(s)
 	e.raise(s, PhaseUpdate, ns, "")
 }

@@ -53,10 +53,6 @@ func fmix(h uint64) uint64 {
 	return h
 }
 
-func hash3(kind uint64, a addrKey, x uint64) uint64 {
-	return fmix(mix(mix(mix(kind, a.hi), a.lo), x))
-}
-
 func hash5(kind uint64, a addrKey, x uint64, b addrKey, y uint64) uint64 {
 	return fmix(mix(mix(mix(mix(mix(kind, a.hi), a.lo), x), b.hi^(b.lo<<1)), y))
 }

@@ -6,7 +6,7 @@ import (
 )
 
 // stDecoy marks a first contact that touched a decoy.
-const stDecoy = stRetried + 1
+const stDecoy = stUnansweredScored + 1
 
 // honeyEpisode is a source's decoy-touch episode: one start alert at the
 // first touch, updates as touches grow tenfold, an end with every port it
@@ -50,6 +50,17 @@ func (e *Engine) Touch(t *Touch) {
 			s.score += 2
 		case stFailed:
 			s.score++
+		case stUnanswered, stUnansweredScored:
+			s.unanswered--
+			s.failed++
+			s.score++ // the silence's point, if scored, stays; the touch adds the rest
+			if c.n == stUnanswered {
+				s.score++
+			}
+		case stRetrying:
+			s.retried--
+			s.failed++
+			s.score += 2
 		default:
 			s.failed++
 			s.score += 2
@@ -73,7 +84,7 @@ func (e *Engine) Touch(t *Touch) {
 	case hp.touches == 1:
 		e.raiseHoney(s, PhaseStart, ns, "")
 	case hp.touches >= hp.nextUpdate:
-		hp.nextUpdate = hp.touches * uint32(e.cfg.UpdateFactor)
+		hp.nextUpdate = grown(hp.touches, e.cfg.UpdateFactor)
 		e.raiseHoney(s, PhaseUpdate, ns, "")
 	}
 	e.evaluate(s, ns)

@@ -10,6 +10,9 @@ const (
 	stUnanswered        // no outcome within the reply timeout
 	stRetrying          // the sender's stack resent the identical SYN while waiting
 	stRetried           // refused, then resent identically: an application retrying
+	// stUnansweredScored is stUnanswered for a source that gets answers:
+	// the silence counted as a failure, which a late answer takes back.
+	stUnansweredScored
 )
 
 func contactKey(src addrKey, gen uint64, dst addrKey, proto uint8, port uint16) uint64 {
@@ -87,6 +90,9 @@ func (e *Engine) Probe(p *Probe) {
 	if !created && ns-s.last > int64(e.cfg.IdleTimeout) {
 		e.endEpisode(s, s.last, "idle")
 		e.srcs.renew(s, ns)
+	}
+	if s.probes == 0 {
+		s.first = ns // a new episode's first probe (a reset keeps the old time)
 	}
 	if ns > s.last {
 		s.last = ns
@@ -258,6 +264,7 @@ func (e *Engine) judgePending(s *source, ns int64, now uint32) {
 		c.n = stUnanswered
 		s.unanswered++
 		if s.answered > 0 {
+			c.n = stUnansweredScored
 			s.score++
 		}
 	}
@@ -298,15 +305,16 @@ func (e *Engine) outcome(pa netip.Addr, prober addrKey, ta netip.Addr, target ad
 	}
 	e.matched++
 	s.answered++
-	if c.n != stPending && c.n != stRetrying && c.n != stUnanswered {
-		return // only a contact's first outcome counts
-	}
-	if c.n == stUnanswered {
+	switch c.n {
+	case stPending, stRetrying:
+	case stUnanswered, stUnansweredScored:
 		// A late answer: undo the silence.
 		s.unanswered--
-		if s.answered > 1 {
+		if c.n == stUnansweredScored {
 			s.score--
 		}
+	default:
+		return // only a contact's first outcome counts
 	}
 	if c.n == stRetrying {
 		s.retried--

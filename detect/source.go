@@ -12,8 +12,9 @@ const maxSamples = 16
 const pendingSlots = 8
 
 // source is what the engine remembers about one source address. It is a
-// fixed-size record (no maps or slices), recycled when evicted, so tracking a
-// source costs one allocation when first seen and none afterwards.
+// fixed-size record (no maps or slices), recycled when evicted, so probes
+// from a source already tracked allocate nothing; a new source costs the
+// LRU's list entry (golang-lru allocates one per insertion).
 type source struct {
 	// Hot fields, read by every probe, come first and share cache lines.
 	addr      netip.Addr

@@ -156,16 +156,3 @@ func (st *sourceTable) len() int {
 	}
 	return n
 }
-
-// each calls f for every tracked source.
-func (st *sourceTable) each(f func(*source)) {
-	for i := range st.shards {
-		for _, l := range []*simplelru.LRU[netip.Addr, *source]{st.shards[i].protected, st.shards[i].probation} {
-			for _, a := range l.Keys() {
-				if s, ok := l.Peek(a); ok {
-					f(s)
-				}
-			}
-		}
-	}
-}

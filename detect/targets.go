@@ -13,8 +13,10 @@ import (
 // target. Only refused first contacts count, so a busy server that many
 // clients reach successfully never qualifies.
 type targets struct {
-	lru *simplelru.LRU[netip.Addr, *target]
-	gen uint64
+	lru  *simplelru.LRU[netip.Addr, *target]
+	gen  uint64
+	open map[netip.Addr]*target // targets with an alert raised and not yet ended
+	e    *Engine                // for the eviction callback
 }
 
 type target struct {
@@ -40,9 +42,15 @@ type contribution struct {
 	ports uint32
 }
 
-func newTargets(size int) *targets {
-	l, _ := simplelru.NewLRU[netip.Addr, *target](size, nil)
-	return &targets{lru: l}
+func newTargets(e *Engine, size int) *targets {
+	ts := &targets{open: make(map[netip.Addr]*target), e: e}
+	// An open target pushed out for room still ends with its summary.
+	ts.lru, _ = simplelru.NewLRU[netip.Addr, *target](size, func(_ netip.Addr, t *target) {
+		if t.open {
+			ts.finish(ts.e, t, t.last, "evicted")
+		}
+	})
+	return ts
 }
 
 // failed records that src's first contact to dst proto/port was refused.
@@ -91,6 +99,7 @@ func (ts *targets) failed(e *Engine, dst netip.Addr, dk addrKey, src netip.Addr,
 		return
 	}
 	t.open = true
+	ts.open[t.addr] = t
 	ts.raise(e, t, PhaseStart, ns, "")
 }
 
@@ -109,25 +118,29 @@ func (ts *targets) memberAddrs(e *Engine, t *target, n int) []string {
 }
 
 func (ts *targets) tick(e *Engine, ns int64) {
-	for _, a := range ts.lru.Keys() {
-		if t, ok := ts.lru.Peek(a); ok && t.open && ns-t.last > int64(e.cfg.EndAfter) {
+	for _, t := range ts.open {
+		if ns-t.last > int64(e.cfg.EndAfter) {
 			ts.end(e, t, ns, "idle")
 		}
 	}
 }
 
 func (ts *targets) flush(e *Engine, ns int64) {
-	for _, a := range ts.lru.Keys() {
-		if t, ok := ts.lru.Peek(a); ok && t.open {
-			ts.end(e, t, ns, "flush")
-		}
+	for _, t := range ts.open {
+		ts.end(e, t, ns, "flush")
 	}
 }
 
+// end raises the target's end alert and forgets it.
 func (ts *targets) end(e *Engine, t *target, ns int64, why string) {
+	ts.finish(e, t, ns, why)
+	ts.lru.Remove(t.addr)
+}
+
+func (ts *targets) finish(e *Engine, t *target, ns int64, why string) {
 	ts.raise(e, t, PhaseEnd, ns, why)
 	t.open = false
-	ts.lru.Remove(t.addr)
+	delete(ts.open, t.addr)
 }
 
 func (ts *targets) raise(e *Engine, t *target, phase string, ns int64, why string) {
