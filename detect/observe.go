@@ -19,12 +19,12 @@ func contactKey(src addrKey, gen uint64, dst addrKey, proto uint8, port uint16) 
 	return hash5(kindContact, src, gen, dst, uint64(proto)<<16|uint64(port))
 }
 
-// flowKey identifies a UDP flow in the direction of its first datagram.
 // orphanKey holds an outcome that arrived before its probe.
 func orphanKey(src addrKey, gen uint64, dst addrKey, proto uint8, port uint16) uint64 {
 	return hash5(kindOrphan, src, gen, dst, uint64(proto)<<16|uint64(port))
 }
 
+// flowKey identifies a UDP flow in the direction of its first datagram.
 func flowKey(a addrKey, aport uint16, b addrKey, bport uint16, proto uint8) uint64 {
 	return hash5(kindFlow, a, uint64(aport), b, uint64(proto)<<16|uint64(bport))
 }

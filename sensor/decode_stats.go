@@ -18,7 +18,7 @@ type DecodeStats struct {
 	// multicast destinations and the like.
 	Ignored uint64
 	// Unsupported packets have a link type or network protocol the Decoder
-	// does not read (ARP, LLC, 802.11, ...).
+	// does not read (LLC, 802.11, ARP for other than IPv4 over Ethernet, ...).
 	Unsupported uint64
 	// DecodeErrors are malformed packets: bad versions or header lengths,
 	// ICMP errors whose quote is shorter than the standard requires.

@@ -59,6 +59,10 @@ type liveCounters struct {
 	engine       detect.Stats
 	touchDropped atomic.Uint64
 	touches      atomic.Uint64
+	// touchMu orders Touch against the engine's last drain: once engineDone
+	// is set under the write lock, no touch is left in the channel unread.
+	touchMu    sync.RWMutex
+	engineDone bool
 }
 
 // LiveStats is a snapshot of a Sensor's counters.
@@ -138,9 +142,19 @@ func (s *Sensor) closeSockets() {
 	}
 }
 
+// Close releases the capture sockets of a Sensor whose Run was never called
+// (Run closes them itself).
+func (s *Sensor) Close() { s.closeSockets() }
+
 // Touch hands a honeyport touch to the engine. It never blocks: when the
 // engine is behind, the touch is dropped and counted (TouchesDropped).
 func (s *Sensor) Touch(t detect.Touch) {
+	s.stats.touchMu.RLock()
+	defer s.stats.touchMu.RUnlock()
+	if s.stats.engineDone {
+		s.stats.touchDropped.Add(1) // after shutdown: nothing will read it
+		return
+	}
 	select {
 	case s.touches <- t:
 		s.stats.touches.Add(1)
@@ -192,20 +206,22 @@ func (s *Sensor) capture(ctx context.Context, k *socket) error {
 	// Counters are published as differences since the last publication, so
 	// that the sockets' figures add up.
 	var prevDecode DecodeStats
-	var prevPkts, prevDrops, prevFreeze uint64
+	var prevPkts, prevDrops, prevFreeze uint32
 	publish := func() {
-		var pkts, drops, freeze uint64
-		if _, v3, err := k.tp.SocketStats(); err == nil {
-			pkts, drops, freeze = uint64(v3.Packets()), uint64(v3.Drops()), uint64(v3.QueueFreezes())
-		}
 		ds := d.Stats()
 		s.stats.mu.Lock()
 		s.stats.decode = s.stats.decode.add(ds.sub(prevDecode))
-		s.stats.kernelPkts += pkts - prevPkts
-		s.stats.kernelDrops += drops - prevDrops
-		s.stats.freezes += freeze - prevFreeze
+		// gopacket keeps the kernel's counters as 32-bit running sums, which
+		// wrap after 2^32 packets: differences in uint32 survive that.
+		if _, v3, err := k.tp.SocketStats(); err == nil {
+			pkts, drops, freeze := uint32(v3.Packets()), uint32(v3.Drops()), uint32(v3.QueueFreezes())
+			s.stats.kernelPkts += uint64(pkts - prevPkts)
+			s.stats.kernelDrops += uint64(drops - prevDrops)
+			s.stats.freezes += uint64(freeze - prevFreeze)
+			prevPkts, prevDrops, prevFreeze = pkts, drops, freeze
+		}
 		s.stats.mu.Unlock()
-		prevDecode, prevPkts, prevDrops, prevFreeze = ds, pkts, drops, freeze
+		prevDecode = ds
 		lastStats = time.Now()
 	}
 	defer func() {
@@ -217,6 +233,7 @@ func (s *Sensor) capture(ctx context.Context, k *socket) error {
 		switch {
 		case err == nil:
 			d.Decode(LinkTypeEthernet, ci.Timestamp, data)
+			b.flushOld(ci.Timestamp.UnixNano())
 			if n&4095 != 0 {
 				continue
 			}
@@ -257,6 +274,9 @@ func (s *Sensor) runEngine(ctx context.Context) {
 		select {
 		case b, ok := <-s.batches:
 			if !ok {
+				s.stats.touchMu.Lock()
+				s.stats.engineDone = true
+				s.stats.touchMu.Unlock()
 				s.drainTouches()
 				e.Flush(time.Now())
 				s.publishEngineStats()

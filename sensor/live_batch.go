@@ -26,25 +26,31 @@ type event struct {
 }
 
 type batch struct {
-	n  int
-	ev [batchEvents]event
+	n       int
+	firstAt int64 // capture time of the first event, ns
+	ev      [batchEvents]event
 }
+
+// maxBatchAge bounds how long an event waits in a capture goroutine's batch:
+// a link busy with packets that are not probes must not hold back the few
+// that are, nor their alerts.
+const maxBatchAge = int64(50e6) // 50 ms
 
 // batcher is a capture goroutine's Handler: it copies each decoded packet
 // into the current batch and hands full batches to the engine.
 type batcher struct {
-	cur    *batch
-	free   chan *batch
-	out    chan<- *batch
-	own    map[netip.Addr]bool
-	dark   map[uint16]bool
-	probes uint64
+	cur  *batch
+	free chan *batch
+	out  chan<- *batch
+	own  map[netip.Addr]bool
+	dark map[uint16]bool
 }
 
-func (b *batcher) slot() *event {
+func (b *batcher) slot(at int64) *event {
 	if b.cur == nil {
 		b.cur = <-b.free
 		b.cur.n = 0
+		b.cur.firstAt = at
 	}
 	e := &b.cur.ev[b.cur.n]
 	b.cur.n++
@@ -53,6 +59,14 @@ func (b *batcher) slot() *event {
 
 func (b *batcher) done() {
 	if b.cur.n == batchEvents {
+		b.flush()
+	}
+}
+
+// flushOld hands over the current batch once its first event is older than
+// maxBatchAge, by the capture time of the packet just read.
+func (b *batcher) flushOld(now int64) {
+	if b.cur != nil && b.cur.n > 0 && now-b.cur.firstAt > maxBatchAge {
 		b.flush()
 	}
 }
@@ -69,18 +83,18 @@ func (b *batcher) flush() {
 }
 
 func (b *batcher) Probe(p *detect.Probe) {
-	e := b.slot()
+	e := b.slot(p.Time.UnixNano())
 	e.kind, e.probe = evProbe, *p
 	b.done()
 	if len(b.dark) > 0 && b.dark[p.DstPort] && b.own[p.Dst] && darkProbe(p) {
-		t := b.slot()
+		t := b.slot(p.Time.UnixNano())
 		t.kind, t.probe = evTouch, *p
 		b.done()
 	}
 }
 
 func (b *batcher) Reply(r *detect.Reply) {
-	e := b.slot()
+	e := b.slot(r.Time.UnixNano())
 	e.kind, e.reply = evReply, *r
 	b.done()
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/google/gopacket/afpacket"
@@ -30,6 +32,9 @@ func openSockets(iface string, cfg *LiveConfig, group uint16) ([]*socket, error)
 		return nil, fmt.Errorf("capture interface %q: %w", iface, err)
 	}
 	loop := ifc.Flags&net.FlagLoopback != 0
+	if err := checkEthernet(iface); err != nil {
+		return nil, err
+	}
 	filter, err := captureFilter(uint32(cfg.SnapLen), loop)
 	if err != nil {
 		return nil, err
@@ -103,4 +108,19 @@ func setPromiscuous(ifindex int) error {
 	}
 	// Deliberately left open: closing it would drop the membership.
 	return nil
+}
+
+// checkEthernet refuses interfaces whose frames do not start with an
+// Ethernet header (tunnels, WireGuard, PPP): the kernel filter and the
+// decoder would misread every packet there, silently.
+func checkEthernet(iface string) error {
+	raw, err := os.ReadFile("/sys/class/net/" + iface + "/type")
+	if err != nil {
+		return nil // no sysfs: let the capture try
+	}
+	switch strings.TrimSpace(string(raw)) {
+	case "1", "772": // ARPHRD_ETHER (Ethernet, veth, bridges), ARPHRD_LOOPBACK
+		return nil
+	}
+	return fmt.Errorf("capture interface %q: link type %s is not Ethernet; capture its Ethernet parent interface instead", iface, strings.TrimSpace(string(raw)))
 }

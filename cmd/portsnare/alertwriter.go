@@ -12,7 +12,8 @@ import (
 // alertWriter writes alerts as JSON lines, one object per line. Output is
 // buffered because a replay can raise alerts in bursts and a write per
 // alert to a pipe would cost more than the detection; Flush writes the rest.
-// The sensor may call Write from several workers, hence the lock.
+// Write and Flush may come from different goroutines (the replay loop, a
+// signal), hence the lock.
 type alertWriter struct {
 	mu      sync.Mutex
 	buf     *bufio.Writer

@@ -88,13 +88,14 @@ func TestCheckConfigPrintRoundTrips(t *testing.T) {
 }
 
 func TestCheckConfigPrintRedactsSecrets(t *testing.T) {
-	t.Setenv("PORTSNARE_NATS_URLS", "nats://127.0.0.1:4222")
+	t.Setenv("PORTSNARE_NATS_URLS", "nats://alice:pa55word@127.0.0.1:4222")
 	t.Setenv("PORTSNARE_NATS_TOKEN", "s3cret-t0ken")
 	code, stdout, stderr := runCLI(t, "check-config", "--print")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if strings.Contains(stdout, "s3cret-t0ken") || !strings.Contains(stdout, `token: "<redacted>"`) {
+	if strings.Contains(stdout, "s3cret-t0ken") || !strings.Contains(stdout, `token: "<redacted>"`) ||
+		strings.Contains(stdout, "pa55word") {
 		t.Errorf("the token is not redacted:\n%s", stdout)
 	}
 }

@@ -9,18 +9,25 @@ import (
 )
 
 // dispatcher takes alerts from the engine goroutine, which must never wait,
-// and hands them to the sinks (standard output, NATS) on its own goroutine.
-// Its queue is bounded; an alert that does not fit is counted and logged,
-// never dropped silently. The NATS sink has its own on-disk spool, so a
-// slow NATS server does not fill this queue.
+// and hands them to the sinks (standard output, NATS, counters). Each sink
+// has its own bounded queue and goroutine, so a stalled reader of standard
+// output cannot hold back NATS. An alert that does not fit a sink's queue is
+// counted and logged for that sink, never dropped silently. The NATS sink
+// has its own on-disk spool behind its queue.
 type dispatcher struct {
 	log     *slog.Logger
-	queue   chan *detect.Alert
-	sinks   []namedSink
+	sinks   []*sinkQueue
 	closing sync.Once
+	wg      sync.WaitGroup
 	sent    atomic.Uint64
 	dropped atomic.Uint64
 	counts  sync.Map // alertKey -> *atomic.Uint64
+}
+
+type sinkQueue struct {
+	name  string
+	fn    func(*detect.Alert)
+	queue chan *detect.Alert
 }
 
 // alertKey labels the alert counters.
@@ -29,48 +36,59 @@ type alertKey struct {
 	suppressed    bool
 }
 
-type namedSink struct {
-	name string
-	fn   func(*detect.Alert)
-}
-
 func newDispatcher(log *slog.Logger) *dispatcher {
-	return &dispatcher{log: log, queue: make(chan *detect.Alert, 4096)}
+	return &dispatcher{log: log}
 }
 
+// add registers a sink. Call it before Run.
 func (d *dispatcher) add(name string, fn func(*detect.Alert)) {
-	d.sinks = append(d.sinks, namedSink{name, fn})
+	d.sinks = append(d.sinks, &sinkQueue{name: name, fn: fn, queue: make(chan *detect.Alert, 4096)})
 }
 
-// Send queues a, without blocking.
+// Send queues a for every sink, without blocking.
 func (d *dispatcher) Send(a *detect.Alert) {
 	key := alertKey{a.Event.Action, a.Portsnare.Phase, a.Portsnare.Suppressed}
 	c, _ := d.counts.LoadOrStore(key, new(atomic.Uint64))
 	c.(*atomic.Uint64).Add(1)
-	select {
-	case d.queue <- a:
-	default:
-		if d.dropped.Add(1) == 1 || d.dropped.Load()%1000 == 0 {
-			d.log.Error("alert queue full: alert dropped", "event_id", a.Event.ID, "action", a.Event.Action,
-				"dropped_total", d.dropped.Load())
+	d.sent.Add(1)
+	for _, s := range d.sinks {
+		select {
+		case s.queue <- a:
+		default:
+			if n := d.dropped.Add(1); n == 1 || n%1000 == 0 {
+				d.log.Error("alert queue full: alert dropped for one sink", "sink", s.name,
+					"event_id", a.Event.ID, "action", a.Event.Action, "dropped_total", n)
+			}
 		}
 	}
 }
 
-// Close ends Run once the queue is drained. Call it after the last Send.
-func (d *dispatcher) Close() { d.closing.Do(func() { close(d.queue) }) }
-
-// Run delivers queued alerts until Close.
-func (d *dispatcher) Run() error {
-	for a := range d.queue {
+// Close ends Run once the queues are drained. Call it after the last Send.
+func (d *dispatcher) Close() {
+	d.closing.Do(func() {
 		for _, s := range d.sinks {
-			s.fn(a)
+			close(s.queue)
 		}
-		d.sent.Add(1)
+	})
+}
+
+// Run delivers queued alerts, each sink on its own goroutine, until Close.
+func (d *dispatcher) Run() error {
+	for _, s := range d.sinks {
+		d.wg.Add(1)
+		go func() {
+			defer d.wg.Done()
+			for a := range s.queue {
+				s.fn(a)
+			}
+		}()
 	}
+	d.wg.Wait()
 	return nil
 }
 
+// Sent counts the alerts handed to the dispatcher; Dropped the deliveries
+// that did not fit a sink's queue.
 func (d *dispatcher) Sent() uint64    { return d.sent.Load() }
 func (d *dispatcher) Dropped() uint64 { return d.dropped.Load() }
 

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,5 +89,35 @@ func TestE2EHoneyportsInRun(t *testing.T) {
 	slices.Sort(written)
 	if !slices.Equal(stored, written) {
 		t.Errorf("stream holds %d alerts, standard output %d:\nstream %v\nstdout %v", len(stored), len(written), stored, written)
+	}
+}
+
+// TestE2ERunStopsWhenNATSRefuses: a sensor whose NATS server refuses its
+// credentials stops with an error that says so, rather than run on without
+// delivering anything.
+func TestE2ERunStopsWhenNATSRefuses(t *testing.T) {
+	requireE2E(t)
+	isolateNATS(t)
+	cfg := publish.DefaultConfig()
+	cfg.DataDir, cfg.Listen, cfg.Token = t.TempDir(), "127.0.0.1:0", "the-right-token"
+	emb, err := publish.StartEmbedded(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emb.Shutdown()
+	t.Setenv("PORTSNARE_NATS_URLS", emb.ClientURL())
+	t.Setenv("PORTSNARE_NATS_TOKEN", "a-wrong-token")
+	var out, errOut bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(context.Background(), []string{"run", "-i", "lo", "--metrics-listen", "", "--log-level", "warn"}, &out, &errOut)
+	}()
+	select {
+	case code := <-done:
+		if code != 1 || !strings.Contains(errOut.String(), "credentials") {
+			t.Errorf("exit %d, stderr:\n%s", code, errOut.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the sensor kept running with NATS refusing its credentials")
 	}
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/portsnare/portsnare/sensor/publish"
+
 	"fmt"
 	"strconv"
 	"strings"
@@ -29,15 +31,20 @@ func renderYAML(c Config, header string) string {
 			}
 			first = false
 			value := formatValue(s.field(&c))
-			if secretKeys[s.key] && value != `""` {
+			switch {
+			case secretKeys[s.key] && value != `""`:
 				// Printed configurations end up in tickets and chat logs.
 				value = `"<redacted>"`
+			case s.key == "nats.urls" && len(c.NATS.URLs) > 0:
+				value = formatValue(ptr(strings.Split(publish.Redact(strings.Join(c.NATS.URLs, ",")), ",")))
 			}
 			fmt.Fprintf(&b, "  # %s\n  %s: %s\n", s.doc, name, value)
 		}
 	}
 	return b.String()
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // secretKeys are never printed.
 var secretKeys = map[string]bool{"nats.token": true, "nats.password": true}

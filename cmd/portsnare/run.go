@@ -42,7 +42,12 @@ func (a *app) runCommand() *cobra.Command {
 }
 
 // runSensor runs the live sensor until ctx ends (SIGINT or SIGTERM).
-func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStdout bool) error {
+//
+// Shutdown runs in dependency order: the decoys stop first and hand their
+// last touches to the engine; then capture stops and the engine flushes
+// every open episode into the dispatcher; the dispatcher drains into the
+// sinks; and the publisher, last, publishes or spools what it was given.
+func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStdout bool) (err error) {
 	disp := newDispatcher(log)
 	if toStdout {
 		out := newAlertWriter(a.stdout, func(err error) { log.Error("writing alerts to standard output", "err", err) })
@@ -71,7 +76,16 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 	if err != nil {
 		return err
 	}
+	running := false
 	var decoys *honeyport.Decoys
+	defer func() {
+		if !running { // a failure before the sensor ran: release what is open
+			sens.Close()
+			if decoys != nil {
+				closeDecoys(decoys)
+			}
+		}
+	}()
 	if cfg.Honeyport.Enabled {
 		if decoys, err = honeyport.New(cfg.Honeyport, sens.Touch, log); err != nil {
 			return err
@@ -96,6 +110,7 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 	if pub.Embedded() != nil {
 		log.Info("embedded NATS server", "url", pub.URL())
 	}
+	running = true
 	// The publisher outlives the pipeline: the summaries the sensor flushes
 	// on its way out are published (or spooled for the next start) after
 	// capture has stopped.
@@ -114,20 +129,54 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 		metrics.addHoneyport(decoys)
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	// The sensor stops when ctx ends, flushes its episodes through the
-	// dispatcher, and only then is the dispatcher told to finish.
+	// Capture stops once the decoys have delivered their last touches.
+	sensCtx, stopSensor := context.WithCancel(context.Background())
+	decoysDone := make(chan struct{})
+	if decoys != nil {
+		g.Go(func() error {
+			defer close(decoysDone)
+			return decoys.Run(gctx)
+		})
+	} else {
+		close(decoysDone)
+	}
+	g.Go(func() error {
+		<-gctx.Done()
+		<-decoysDone
+		stopSensor()
+		return nil
+	})
 	g.Go(func() error {
 		defer disp.Close()
-		return sens.Run(gctx)
+		if err := sens.Run(sensCtx); err != nil {
+			return fmt.Errorf("capture: %w", err)
+		}
+		if gctx.Err() == nil { // capture ended on its own: end the rest too
+			return errors.New("capture stopped")
+		}
+		return nil
 	})
 	g.Go(func() error { return disp.Run() })
 	g.Go(func() error { return allow.Run(gctx) })
-	if decoys != nil {
-		g.Go(func() error { return decoys.Run(gctx) })
-	}
 	if cfg.Metrics.Listen != "" {
 		g.Go(func() error { return metrics.Serve(gctx, cfg.Metrics.Listen, log) })
 	}
+	// A publisher that gives up (wrong credentials, a stream it cannot
+	// use) stops the sensor rather than let it run without delivering.
+	var pubErr error
+	pubExited := false
+	g.Go(func() error {
+		select {
+		case pubErr = <-pubDone:
+			pubExited = true
+			if pubErr == nil {
+				pubErr = errors.New("the publisher stopped")
+			}
+			return fmt.Errorf("publishing alerts: %w", pubErr)
+		case <-gctx.Done():
+			return nil
+		}
+	})
 	g.Go(func() error {
 		for {
 			select {
@@ -140,14 +189,17 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 	})
 	err = g.Wait()
 	stopPublisher()
-	if perr := <-pubDone; perr != nil && err == nil {
-		err = fmt.Errorf("publishing alerts: %w", perr)
+	if !pubExited {
+		if perr := <-pubDone; perr != nil && (err == nil || errors.Is(err, context.Canceled)) {
+			err = fmt.Errorf("publishing alerts: %w", perr)
+		}
 	}
 	ps := pub.Stats()
 	log.Info("alerts to NATS", "published", ps.Published, "left_in_spool", ps.Spooled, "dropped", ps.Dropped)
 	st := sens.Stats()
 	log.Info("sensor stopped", "packets", st.KernelPackets, "kernel_drops", st.KernelDrops,
-		"decode_errors", st.Decode.DecodeErrors, "alerts", disp.Sent(), "alerts_dropped", disp.Dropped())
+		"decode_errors", st.Decode.DecodeErrors, "alerts", disp.Sent(), "alerts_dropped", disp.Dropped(),
+		"touches_dropped", st.TouchesDropped)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
@@ -155,6 +207,14 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 		return fmt.Errorf("%d alerts could not be delivered to every sink (see the log)", n)
 	}
 	return nil
+}
+
+// closeDecoys releases decoys that were opened but never run: Run with an
+// ended context closes what Open bound.
+func closeDecoys(d *honeyport.Decoys) {
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	_ = d.Run(done)
 }
 
 // reload re-reads the configuration on SIGHUP and applies what can change

@@ -102,10 +102,10 @@ func (p *Publisher) dial(ctx context.Context) (*nats.Conn, error) {
 			return nil, explain(p.url, err)
 		}
 		if !warned {
-			p.log.Warn("NATS unreachable; alerts are kept in the spool and published once it is back", "url", p.url, "error", err)
+			p.log.Warn("NATS unreachable; alerts are kept in the spool and published once it is back", "url", Redact(p.url), "error", err)
 			warned = true
 		} else {
-			p.log.Debug("NATS still unreachable", "url", p.url, "error", err)
+			p.log.Debug("NATS still unreachable", "url", Redact(p.url), "error", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -147,15 +147,16 @@ func tlsError(err error) bool {
 func explain(url string, err error) error {
 	switch {
 	case authError(err):
-		return fmt.Errorf("NATS at %s refused the credentials: %w (check nats.token, nats.user and nats.password, nats.creds_file or nats.nkey_file)", redact(url), err)
+		return fmt.Errorf("NATS at %s refused the credentials: %w (check nats.token, nats.user and nats.password, nats.creds_file or nats.nkey_file)", Redact(url), err)
 	case permanent(err):
-		return fmt.Errorf("NATS at %s: TLS failed: %w (check nats.urls' scheme, nats.tls_ca, nats.tls_cert and nats.tls_key)", redact(url), err)
+		return fmt.Errorf("NATS at %s: TLS failed: %w (check nats.urls' scheme, nats.tls_ca, nats.tls_cert and nats.tls_key)", Redact(url), err)
 	}
-	return fmt.Errorf("NATS at %s: %w", redact(url), err)
+	return fmt.Errorf("NATS at %s: %w", Redact(url), err)
 }
 
-// redact hides passwords written into URLs (nats://user:pass@host).
-func redact(urls string) string {
+// Redact hides credentials written into URLs (nats://user:pass@host), for
+// logs and output.
+func Redact(urls string) string {
 	parts := strings.Split(urls, ",")
 	for i, u := range parts {
 		if at := strings.LastIndex(u, "@"); at >= 0 {

@@ -44,5 +44,5 @@ func (p *Publisher) notPublished(n int, cause error) error {
 	if cause == nil {
 		cause = errClosed
 	}
-	return fmt.Errorf("%d alerts not published to NATS at %s: %w", n, redact(p.url), cause)
+	return fmt.Errorf("%d alerts not published to NATS at %s: %w", n, Redact(p.url), cause)
 }

@@ -145,7 +145,7 @@ func TestReadURL(t *testing.T) {
 }
 
 func TestRedact(t *testing.T) {
-	if got := redact("nats://u:secret@a:4222,nats://b:4222"); got != "nats://***@a:4222,nats://b:4222" {
+	if got := Redact("nats://u:secret@a:4222,nats://b:4222"); got != "nats://***@a:4222,nats://b:4222" {
 		t.Errorf("got %q", got)
 	}
 }

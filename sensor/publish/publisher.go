@@ -102,8 +102,9 @@ func New(cfg Config, log *slog.Logger) (*Publisher, error) {
 	return p, nil
 }
 
-// URL is the server (or servers) alerts go to.
-func (p *Publisher) URL() string { return p.url }
+// URL is the server (or servers) alerts go to, credentials hidden: it is
+// for logs and output.
+func (p *Publisher) URL() string { return Redact(p.url) }
 
 // Embedded returns the embedded server, nil when publishing to external
 // servers.

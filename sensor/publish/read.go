@@ -76,7 +76,7 @@ func Read(ctx context.Context, cfg Config, opts ReadOptions, fn func(Message) er
 	nc, err := nats.Connect(url, natsOpts...)
 	if err != nil {
 		if errors.Is(err, nats.ErrNoServers) {
-			return fmt.Errorf("NATS at %s is unreachable: %w (is portsnare run, or the NATS server, running there?)", redact(url), err)
+			return fmt.Errorf("NATS at %s is unreachable: %w (is portsnare run, or the NATS server, running there?)", Redact(url), err)
 		}
 		return explain(url, err)
 	}
@@ -87,10 +87,10 @@ func Read(ctx context.Context, cfg Config, opts ReadOptions, fn func(Message) er
 	}
 	stream, err := js.Stream(ctx, cfg.Stream)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		return fmt.Errorf("NATS at %s has no stream %s: no sensor has published there yet (or nats.stream differs)", redact(url), cfg.Stream)
+		return fmt.Errorf("NATS at %s has no stream %s: no sensor has published there yet (or nats.stream differs)", Redact(url), cfg.Stream)
 	}
 	if err != nil {
-		return fmt.Errorf("stream %s at %s: %w", cfg.Stream, redact(url), err)
+		return fmt.Errorf("stream %s at %s: %w", cfg.Stream, Redact(url), err)
 	}
 	lastSeq := stream.CachedInfo().State.LastSeq
 	if lastSeq == 0 && !opts.Follow {

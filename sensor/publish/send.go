@@ -43,7 +43,7 @@ func (p *Publisher) sendLoop(ctx context.Context) error {
 		p.stats.errors.Add(1)
 		p.setLastError(err)
 		if !failing {
-			p.log.Warn("publishing to NATS failed; alerts are kept in the spool and retried", "url", redact(p.url), "error", err)
+			p.log.Warn("publishing to NATS failed; alerts are kept in the spool and retried", "url", Redact(p.url), "error", err)
 			failing = true
 		} else {
 			p.log.Debug("publishing to NATS failed again", "error", err)
@@ -71,7 +71,7 @@ func (p *Publisher) sendLoop(ctx context.Context) error {
 				// first lasts: at start-up, after a few tries, it is the
 				// configuration; later, it is an outage to ride out.
 				if noJS++; noJS >= 5 {
-					return fmt.Errorf("NATS at %s does not answer JetStream requests: is JetStream enabled (nats-server -js)? %w", redact(p.url), err)
+					return fmt.Errorf("NATS at %s does not answer JetStream requests: is JetStream enabled (nats-server -js)? %w", Redact(p.url), err)
 				}
 			}
 			if err != nil {
@@ -110,7 +110,7 @@ func (p *Publisher) sendLoop(ctx context.Context) error {
 			continue
 		}
 		if failing {
-			p.log.Info("publishing to NATS again", "url", redact(p.url), "spooled", p.spool.Len())
+			p.log.Info("publishing to NATS again", "url", Redact(p.url), "spooled", p.spool.Len())
 			failing = false
 		}
 		wait = firstWait

@@ -50,7 +50,7 @@ func (p *Publisher) ensureStream(ctx context.Context, js jetstream.JetStream) er
 	}
 	if err != nil {
 		if errors.Is(err, jetstream.ErrJetStreamNotEnabled) || errors.Is(err, jetstream.ErrJetStreamNotEnabledForAccount) {
-			return errPermanent{fmt.Errorf("NATS at %s has no JetStream for this account: enable it (nats-server -js) or point nats.urls elsewhere", redact(p.url))}
+			return errPermanent{fmt.Errorf("NATS at %s has no JetStream for this account: enable it (nats-server -js) or point nats.urls elsewhere", Redact(p.url))}
 		}
 		var apiErr *jetstream.APIError
 		if errors.As(err, &apiErr) && apiErr.Code != 503 && apiErr.Code != 408 {
