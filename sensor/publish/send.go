@@ -84,9 +84,18 @@ func (p *Publisher) sendLoop(ctx context.Context) error {
 			opCtx, cancel = p.opContext(ctx, deadline)
 		}
 		recs, err := p.spool.Take(sendBatch)
-		if err != nil {
+		if errors.Is(err, spool.ErrClosed) {
 			cancel()
-			return err // the spool is closed: nothing left to do
+			return err // nothing left to do
+		}
+		if err != nil && len(recs) == 0 {
+			// A read error (EIO, a file that could not be reopened): the
+			// records stay in the spool; try again shortly.
+			cancel()
+			p.stats.errors.Add(1)
+			p.log.Warn("reading the spool failed; retrying", "error", err)
+			p.idle(ctx, draining)
+			continue
 		}
 		if len(recs) == 0 {
 			cancel()

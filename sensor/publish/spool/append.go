@@ -15,7 +15,7 @@ func (s *Spool) Append(in []Input) (AppendResult, error) {
 	if s.closed {
 		s.mu.Unlock()
 		res.Failed = len(in)
-		return res, errClosed
+		return res, ErrClosed
 	}
 	w := writer{s: s, buf: s.buf[:0]}
 	for _, r := range in {

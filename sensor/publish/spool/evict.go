@@ -88,12 +88,9 @@ func (s *Spool) compact(g *segment) (dropped int, removed bool, err error) {
 		g.f, _ = os.OpenFile(g.path, os.O_RDWR, 0)
 		return 0, false, fmt.Errorf("spool: compacting: %w", err)
 	}
-	if err := syncDir(s.dir); err != nil {
-		return 0, false, fmt.Errorf("spool: compacting: %w", err)
-	}
-	if g.f, err = os.OpenFile(g.path, os.O_RDWR, 0); err != nil {
-		return 0, false, fmt.Errorf("spool: compacting: %w", err)
-	}
+	// The file now has the compacted layout: the bookkeeping follows at
+	// once, whatever fails after this, so that no record is read at an old
+	// offset (and taken for corrupt).
 	s.disk -= g.size - keepSize
 	g.size = keepSize
 	g.pending = moved
@@ -103,6 +100,13 @@ func (s *Spool) compact(g *segment) (dropped int, removed bool, err error) {
 			g.keepBytes += e.size
 		}
 	}
+	g.f, err = os.OpenFile(g.path, os.O_RDWR, 0)
+	if err != nil {
+		return dropped, false, fmt.Errorf("spool: compacting: reopening: %w", err)
+	}
+	// A failed directory sync risks only the rename's durability across a
+	// power cut: the old file is equally valid then.
+	_ = syncDir(s.dir)
 	return dropped, false, nil
 }
 

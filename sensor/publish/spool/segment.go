@@ -1,7 +1,9 @@
 package spool
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -86,17 +88,32 @@ func (s *segment) popThrough(seq uint64) {
 	}
 }
 
+// errDamaged marks a record whose bytes are not what was written: it would
+// fail the same way forever. Other read errors (EIO, a closed file) may pass.
+var errDamaged = errors.New("damaged")
+
 // read returns e's payload, read from the file.
 func (s *segment) read(e entry) ([]byte, error) {
+	if s.f == nil {
+		f, err := os.OpenFile(s.path, os.O_RDWR, 0)
+		if err != nil {
+			return nil, fmt.Errorf("spool: reopening %s: %w", s.path, err)
+		}
+		s.f = f
+	}
 	buf := make([]byte, e.size)
-	if _, err := s.f.ReadAt(buf, e.off); err != nil {
+	n, err := s.f.ReadAt(buf, e.off)
+	if n < len(buf) && errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("spool: record %d in %s is cut short: %w", e.seq, s.path, errDamaged)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("spool: reading %s at %d: %w", s.path, e.off, err)
 	}
 	r, ok := parseRecord(buf)
 	if !ok || r.seq != e.seq {
 		// The file changed under us (an operator, a disk): never hand on
 		// bytes that are not the record indexed.
-		return nil, fmt.Errorf("spool: record %d in %s is damaged", e.seq, s.path)
+		return nil, fmt.Errorf("spool: record %d in %s: %w", e.seq, s.path, errDamaged)
 	}
 	return r.payload, nil
 }

@@ -82,7 +82,8 @@ type Spool struct {
 	closed    bool
 }
 
-var errClosed = errors.New("spool: closed")
+// ErrClosed is returned by a closed spool.
+var ErrClosed = errors.New("spool: closed")
 
 // Notify returns a channel that receives a value after an Append stored
 // something: the reader's cue to Take.
@@ -126,13 +127,17 @@ func (s *Spool) Take(max int) ([]Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return nil, errClosed
+		return nil, ErrClosed
 	}
 	var out []Record
 	for _, g := range s.segs {
 		for i := 0; i < len(g.pending) && len(out) < max; i++ {
 			e := g.pending[i]
 			p, err := g.read(e)
+			if err != nil && !errors.Is(err, errDamaged) {
+				// An I/O error: keep the record for the next try.
+				return out, err
+			}
 			if err != nil {
 				// Forget it: it would fail the same way forever.
 				s.stats.Corrupt++
@@ -165,7 +170,7 @@ func (s *Spool) Done(seq uint64) error {
 	defer s.mu.Unlock()
 	s.inflight = 0
 	if s.closed {
-		return errClosed
+		return ErrClosed
 	}
 	if seq <= s.acked {
 		return nil
