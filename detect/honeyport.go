@@ -30,7 +30,7 @@ type honeyEpisode struct {
 // and raises a honeyport alert at once, deduplicated per source: a scan
 // over ten decoys is one honeyport episode.
 func (e *Engine) Touch(t *Touch) {
-	if !t.Src.IsValid() || !t.Dst.IsValid() || t.Src.IsUnspecified() || ignoredDst(t.Dst) {
+	if !t.Src.IsValid() || !t.Dst.IsValid() || t.Src.IsUnspecified() || IsGroup(t.Dst) {
 		return
 	}
 	ns := t.Time.UnixNano()

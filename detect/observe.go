@@ -38,15 +38,19 @@ func tcpFlowKey(a addrKey, aport uint16, b addrKey, bport uint16) uint64 {
 	return flowKey(a, aport, b, bport, ProtoTCP)
 }
 
-// ignoredDst reports destinations that no scan targets: multicast and the
-// limited broadcast address carry ordinary LAN chatter (mDNS, SSDP, DHCP).
-func ignoredDst(a netip.Addr) bool {
-	return a.IsMulticast() || a == netip.AddrFrom4([4]byte{255, 255, 255, 255})
+// IsGroup reports whether a is a multicast or the limited broadcast address:
+// destinations no scan targets, which carry ordinary LAN chatter (mDNS,
+// SSDP, DHCP) and which no connection-oriented probe can have. The decoder
+// and the decoys share this test.
+func IsGroup(a netip.Addr) bool {
+	return a.IsMulticast() || a == limitedBroadcast
 }
+
+var limitedBroadcast = netip.AddrFrom4([4]byte{255, 255, 255, 255})
 
 // Probe feeds one probe. It does not allocate on the steady-state path.
 func (e *Engine) Probe(p *Probe) {
-	if !p.Src.IsValid() || !p.Dst.IsValid() || p.Src.IsUnspecified() || ignoredDst(p.Dst) {
+	if !p.Src.IsValid() || !p.Dst.IsValid() || p.Src.IsUnspecified() || IsGroup(p.Dst) {
 		return
 	}
 	ns := p.Time.UnixNano()
@@ -154,15 +158,6 @@ func (e *Engine) repeat(s *source, c *slot, p *Probe) {
 	}
 }
 
-// ascending tells whether a step goes up in the order the probes were sent:
-// a larger port (or address) sent later, or a smaller one sent earlier.
-// Packets read from several capture sockets reach the engine in interleaved
-// runs, not in wire order; judging each step by the packets' own timestamps
-// keeps a sequential scan sequential.
-func ascending(larger bool, t, prevT int64) bool {
-	return larger == (t >= prevT)
-}
-
 // firstContact updates the source's breadth counters for a new contact.
 func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32) {
 	ns := p.Time.UnixNano()
@@ -179,13 +174,7 @@ func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32)
 		// ARP requests count towards ARP sweeps only: a host asking for its
 		// gateway has not probed a host.
 		e.countPing(s, p, src, now)
-		if s.tech[TechARP] > 1 {
-			s.arpSteps++
-			if ascending(dst.lo > s.lastARP, ns, s.lastARPAt) {
-				s.arpUp++
-			}
-		}
-		s.lastARP, s.lastARPAt = dst.lo, ns
+		s.arpOrder.step(dst.lo, ns)
 		return
 	}
 	// One record per (source, host) counts the ports (n) and IP protocols
@@ -194,13 +183,7 @@ func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32)
 	if isNew {
 		s.hosts++
 		s.addHostSample(p.Dst)
-		if s.hosts > 1 {
-			s.hostSteps++
-			if ascending(dst.lo > s.lastHost, ns, s.lastHostAt) {
-				s.hostUp++
-			}
-		}
-		s.lastHost, s.lastHostAt = dst.lo, ns
+		s.hostOrder.step(dst.lo, ns)
 	}
 
 	switch p.Technique {
@@ -220,12 +203,10 @@ func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32)
 		s.maxPortsOnHost, s.maxHost = h.n, p.Dst
 	}
 	if h.n > 1 {
-		s.portSteps++
-		if ascending(p.DstPort > s.lastPort, ns, s.lastPortAt) {
-			s.portUp++
-		}
+		s.portOrder.step(uint64(p.DstPort), ns)
+	} else {
+		s.portOrder.mark(uint64(p.DstPort), ns)
 	}
-	s.lastPort, s.lastPortAt = p.DstPort, ns
 
 	ph, isNew := e.tab.upsert(hash5(kindPortHosts, src, s.gen, addrKey{}, uint64(p.Proto)<<16|uint64(p.DstPort)), now, s.prio())
 	if isNew {

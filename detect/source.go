@@ -43,14 +43,9 @@ type source struct {
 	maxHost                       netip.Addr
 	maxPort                       uint16
 	maxProto                      uint8
-	lastPort                      uint16 // previous new contact's port, for order
-	lastHost                      uint64 // previous new host's low address bits
-	lastPortAt, lastHostAt        int64  // their packet times
-	lastARPAt                     int64
-	portSteps, portUp             uint32 // consecutive new-port pairs on one host, and how many ascend
-	hostSteps, hostUp             uint32 // consecutive new-host pairs, and how many ascend
-	arpSteps, arpUp               uint32 // the same for ARP requests, kept apart: the stack's own ARP interleaves with IP probes
-	lastARP                       uint64
+	portOrder                     orderTrack // new ports on a host already probed
+	hostOrder                     orderTrack // new hosts
+	arpOrder                      orderTrack // ARP requests, kept apart: the stack's own ARP interleaves with IP probes
 	tech                          [numTechniques]uint32
 	nmapish, masscanish, zmapish  uint32
 	firstSport                    uint16
@@ -140,4 +135,44 @@ func (s *source) prio() uint16 {
 		return 1
 	}
 	return 0
+}
+
+// orderTrack follows a sequence of new ports or hosts: how many steps it
+// took and how many of them ascend in the order the probes were sent.
+type orderTrack struct {
+	last      uint64
+	at        int64 // packet time of last, ns
+	steps, up uint32
+	begun     bool
+}
+
+// step records v, sent at packet time at, as the next in the sequence.
+// Packets read from several capture sockets reach the engine in interleaved
+// runs, not in wire order: judging each step by the packets' own times
+// keeps a sequential scan sequential.
+func (o *orderTrack) step(v uint64, at int64) {
+	if o.begun {
+		o.steps++
+		if (v > o.last) == (at >= o.at) {
+			o.up++
+		}
+	}
+	o.mark(v, at)
+}
+
+// mark records v as the latest without counting a step.
+func (o *orderTrack) mark(v uint64, at int64) {
+	o.last, o.at, o.begun = v, at, true
+}
+
+// order names the sequence: sequential when at least 80 % of its steps
+// ascend, unknown below three steps.
+func (o *orderTrack) order() string {
+	switch {
+	case o.steps < 3:
+		return "unknown"
+	case o.up*10 >= o.steps*8:
+		return "sequential"
+	}
+	return "random"
 }

@@ -105,20 +105,13 @@ func (s *source) technique(action string) Technique {
 // order tells sequential scans (ascending ports or hosts: nmap -r, naive
 // loops) from randomized ones (nmap's default, masscan, zmap).
 func (s *source) order(action string) string {
-	steps, up := s.portSteps, s.portUp
 	switch {
 	case action == ActionPingsweep && s.technique(action) == TechARP:
-		steps, up = s.arpSteps, s.arpUp
+		return s.arpOrder.order()
 	case action == ActionPortsweep || action == ActionPingsweep:
-		steps, up = s.hostSteps, s.hostUp
+		return s.hostOrder.order()
 	}
-	switch {
-	case steps < 3:
-		return "unknown"
-	case up*10 >= steps*8:
-		return "sequential"
-	}
-	return "random"
+	return s.portOrder.order()
 }
 
 // evaluate runs after anything that changes a source's counters.

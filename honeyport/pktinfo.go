@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"net/netip"
 	"syscall"
+
+	"github.com/portsnare/portsnare/detect"
 )
 
 // A UDP socket bound to 0.0.0.0 or :: does not know which of the host's
@@ -51,7 +53,7 @@ func (p pktinfo) unicastToUs() bool {
 	if !p.known {
 		return true // bound to a unicast address: nothing else arrives
 	}
-	return !p.dst.IsMulticast() && p.dst != netip.AddrFrom4([4]byte{255, 255, 255, 255}) && p.dst == p.specDst
+	return !detect.IsGroup(p.dst) && p.dst == p.specDst
 }
 
 // sourceOOB is the control message that makes a reply leave from src.

@@ -95,6 +95,5 @@ func (d *Decoys) reply(c *net.UDPConn, b *banner, now time.Time, reqLen int, fro
 // decoy) rather than reach a scanner, whose sockets use ephemeral ports.
 func mayReplyTo(src netip.AddrPort) bool {
 	a := src.Addr().Unmap()
-	return src.Port() >= 1024 && a.IsValid() && !a.IsUnspecified() && !a.IsMulticast() &&
-		a != netip.AddrFrom4([4]byte{255, 255, 255, 255})
+	return src.Port() >= 1024 && a.IsValid() && !a.IsUnspecified() && !detect.IsGroup(a)
 }

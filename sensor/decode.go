@@ -301,7 +301,7 @@ func (d *Decoder) missingTransport() outcome {
 // otherProtocol maps a packet of an IP protocol without ports (nmap -sO
 // probes every protocol number).
 func (d *Decoder) otherProtocol() outcome {
-	if isGroup(d.net.dst) {
+	if detect.IsGroup(d.net.dst) {
 		return outIgnored // IGMP, OSPF, VRRP, PIM: ordinary LAN chatter to groups
 	}
 	d.probe = detect.Probe{
@@ -314,13 +314,4 @@ func (d *Decoder) otherProtocol() outcome {
 		IPID:      d.net.ipid,
 	}
 	return outProbe
-}
-
-// limitedBroadcast is 255.255.255.255.
-var limitedBroadcast = netip.AddrFrom4([4]byte{255, 255, 255, 255})
-
-// isGroup reports whether a is a multicast or limited-broadcast address: a
-// destination no connection-oriented probe can have.
-func isGroup(a netip.Addr) bool {
-	return a.IsMulticast() || a == limitedBroadcast
 }

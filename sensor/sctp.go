@@ -17,7 +17,7 @@ const (
 // sctpPacket maps an SCTP packet by its chunks: INIT probes, INIT ACK and
 // ABORT replies.
 func (d *Decoder) sctpPacket() outcome {
-	if isGroup(d.net.dst) || d.net.src.IsMulticast() {
+	if detect.IsGroup(d.net.dst) || d.net.src.IsMulticast() {
 		return outIgnored // SCTP associations are unicast
 	}
 	chunk, found, err := sctpControl(d.sctp.Payload)

@@ -23,7 +23,7 @@ const (
 // flag sets of stealth scans.
 func (d *Decoder) tcpSegment() outcome {
 	t := &d.tcp
-	if isGroup(d.net.dst) || d.net.src.IsMulticast() {
+	if detect.IsGroup(d.net.dst) || d.net.src.IsMulticast() {
 		return outIgnored // TCP never talks to or from a group
 	}
 	flags := t.Contents[13] & tcpFlagsMask
