@@ -112,6 +112,28 @@ func (e *Engine) raise(s *source, phase string, ns int64, why string) {
 	e.sink(a)
 }
 
+// newAlert fills what every alert shares. start and end are the episode's
+// first and latest packet times, ns the time of the packet raising it.
+func (e *Engine) newAlert(action, phase, epID string, seq uint32, start, end, ns int64) *Alert {
+	return &Alert{
+		Timestamp: time.Unix(0, ns).UTC(),
+		Event: Event{
+			Kind:     "alert",
+			ID:       eventID(epID, phase, fmt.Sprint(seq)),
+			Action:   action,
+			Category: []string{"network", "intrusion_detection"},
+			Type:     []string{"info"},
+			Start:    time.Unix(0, start).UTC(),
+			End:      time.Unix(0, end).UTC(),
+			Severity: severity[action],
+		},
+		Rule:      Rule{Name: ruleNames[action]},
+		Threat:    threatFor(action),
+		Observer:  Observer{Type: "ids", Product: "portsnare", Hostname: e.cfg.Sensor},
+		Portsnare: PortsnareData{Phase: phase, Episode: epID},
+	}
+}
+
 // eventID is deterministic: the same episode and phase give the same id on
 // every replay, so a resend is recognised downstream.
 func eventID(parts ...string) string {
@@ -170,42 +192,23 @@ func (e *Engine) buildAlert(s *source, phase string, ns int64, why string) *Aler
 		src = s.ep.face.String()
 	}
 	s.ep.seq++
-	a := &Alert{
-		Timestamp: time.Unix(0, ns).UTC(),
-		Event: Event{
-			Kind:     "alert",
-			ID:       eventID(epID, phase, fmt.Sprint(s.ep.seq)),
-			Action:   v.action,
-			Category: []string{"network", "intrusion_detection"},
-			Type:     []string{"info"},
-			Start:    time.Unix(0, s.first).UTC(),
-			End:      time.Unix(0, s.last).UTC(),
-			Severity: severity[v.action],
-		},
-		Source:   Endpoint{IP: src},
-		Network:  Network{Transport: transport(tech)},
-		Rule:     Rule{Name: ruleNames[v.action]},
-		Threat:   threatFor(v.action),
-		Observer: Observer{Type: "ids", Product: "portsnare", Hostname: e.cfg.Sensor},
-		Portsnare: PortsnareData{
-			Phase:   phase,
-			Episode: epID,
-			Scan: ScanData{
-				Technique:  tech.String(),
-				Order:      s.order(v.action),
-				Tool:       s.tool(),
-				Probes:     s.probes,
-				Contacts:   s.contacts,
-				Ports:      s.ports,
-				Hosts:      s.hosts,
-				Failed:     s.failed,
-				Succeeded:  s.succeeded,
-				Unanswered: s.unanswered,
-				Retried:    s.retried,
-				Reason:     v.reason,
-				EndReason:  why,
-			},
-		},
+	a := e.newAlert(v.action, phase, epID, s.ep.seq, s.first, s.last, ns)
+	a.Source = Endpoint{IP: src}
+	a.Network = Network{Transport: transport(tech)}
+	a.Portsnare.Scan = ScanData{
+		Technique:  tech.String(),
+		Order:      s.order(v.action),
+		Tool:       s.tool(),
+		Probes:     s.probes,
+		Contacts:   s.contacts,
+		Ports:      s.ports,
+		Hosts:      s.hosts,
+		Failed:     s.failed,
+		Succeeded:  s.succeeded,
+		Unanswered: s.unanswered,
+		Retried:    s.retried,
+		Reason:     v.reason,
+		EndReason:  why,
 	}
 	a.Portsnare.Suppressed, a.Portsnare.Allowlist = allowlistOf(s)
 	n := min(int(s.nPorts), e.cfg.Samples)

@@ -2,7 +2,6 @@ package detect
 
 import (
 	"fmt"
-	"time"
 )
 
 // stDecoy marks a first contact that touched a decoy.
@@ -107,7 +106,7 @@ func (e *Engine) raiseHoney(s *source, phase string, ns int64, why string) {
 	src := s.addr.String()
 	epID := eventID(e.cfg.Sensor, "honeyport", src, nsString(hp.start))
 	hp.seq++
-	proto := transport(TechUDP)
+	proto := "udp"
 	if hp.first.Proto == ProtoTCP {
 		proto = "tcp"
 	}
@@ -119,39 +118,25 @@ func (e *Engine) raiseHoney(s *source, phase string, ns int64, why string) {
 	case hp.first.Passive:
 		how = "probed dark port"
 	}
-	a := &Alert{
-		Timestamp: time.Unix(0, ns).UTC(),
-		Message: fmt.Sprintf("honeyport: %s %s %s/%d on %s (%d touches)", src, how, proto,
-			hp.first.DstPort, dst, hp.touches),
-		Event: Event{
-			Kind: "alert", ID: eventID(epID, phase, fmt.Sprint(hp.seq)), Action: ActionHoneyport,
-			Category: []string{"network", "intrusion_detection"}, Type: []string{"info"},
-			Start: time.Unix(0, hp.start).UTC(), End: time.Unix(0, max(s.last, hp.start)).UTC(),
-			Severity: severity[ActionHoneyport],
-		},
-		Source:      Endpoint{IP: src},
-		Destination: &Endpoint{IP: dst},
-		Related:     Related{IP: []string{src, dst}},
-		Network:     Network{Transport: proto},
-		Rule:        Rule{Name: ruleNames[ActionHoneyport]},
-		Threat:      threatFor(ActionHoneyport),
-		Observer:    Observer{Type: "ids", Product: "portsnare", Hostname: e.cfg.Sensor},
-		Portsnare: PortsnareData{
-			Phase: phase, Episode: epID,
-			Scan: ScanData{
-				Technique: s.technique("").String(), Order: "unknown", Tool: s.tool(),
-				Probes: s.probes, Contacts: s.contacts, Ports: s.ports, Hosts: s.hosts,
-				Failed: s.failed, Succeeded: s.succeeded, Unanswered: s.unanswered, Retried: s.retried,
-				Reason: "decoy-touch", EndReason: why, HoneyportTouches: s.decoyContacts,
-				PortsSample: []uint16{}, HostsSample: []string{},
-			},
-			Honeyport: &HoneyportData{
-				Port: hp.first.DstPort, Protocol: proto, Handshake: hp.handshake,
-				Spoofable: !hp.handshake, Banner: hp.first.Banner, Bytes: hp.first.Bytes,
-				FirstBytes: hp.first.First, Touches: hp.touches,
-				PortsSample: append([]uint16{}, hp.ports[:hp.nPorts]...),
-			},
-		},
+	a := e.newAlert(ActionHoneyport, phase, epID, hp.seq, hp.start, max(s.last, hp.start), ns)
+	a.Message = fmt.Sprintf("honeyport: %s %s %s/%d on %s (%d touches)", src, how, proto,
+		hp.first.DstPort, dst, hp.touches)
+	a.Source = Endpoint{IP: src}
+	a.Destination = &Endpoint{IP: dst}
+	a.Related = Related{IP: []string{src, dst}}
+	a.Network = Network{Transport: proto}
+	a.Portsnare.Scan = ScanData{
+		Technique: s.technique("").String(), Order: "unknown", Tool: s.tool(),
+		Probes: s.probes, Contacts: s.contacts, Ports: s.ports, Hosts: s.hosts,
+		Failed: s.failed, Succeeded: s.succeeded, Unanswered: s.unanswered, Retried: s.retried,
+		Reason: "decoy-touch", EndReason: why, HoneyportTouches: s.decoyContacts,
+		PortsSample: []uint16{}, HostsSample: []string{},
+	}
+	a.Portsnare.Honeyport = &HoneyportData{
+		Port: hp.first.DstPort, Protocol: proto, Handshake: hp.handshake,
+		Spoofable: !hp.handshake, Banner: hp.first.Banner, Bytes: hp.first.Bytes,
+		FirstBytes: hp.first.First, Touches: hp.touches,
+		PortsSample: append([]uint16{}, hp.ports[:hp.nPorts]...),
 	}
 	if s.ep.open {
 		a.Portsnare.ScanEpisode = eventID(e.cfg.Sensor, src, nsString(s.ep.start))

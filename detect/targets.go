@@ -3,7 +3,6 @@ package detect
 import (
 	"fmt"
 	"net/netip"
-	"time"
 
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 )
@@ -151,27 +150,16 @@ func (ts *targets) raise(e *Engine, t *target, phase string, ns int64, why strin
 	if len(srcs) == 0 {
 		srcs = []string{t.contrib[0].src.String()}
 	}
-	a := &Alert{
-		Timestamp: time.Unix(0, ns).UTC(),
-		Message:   fmt.Sprintf("distributed portscan: %d sources probed %d ports on %s", t.sources, t.ports, dst),
-		Event: Event{
-			Kind: "alert", ID: eventID(epID, phase, fmt.Sprint(t.seq)), Action: ActionDistributedPortscan,
-			Category: []string{"network", "intrusion_detection"}, Type: []string{"info"},
-			Start: time.Unix(0, t.first).UTC(), End: time.Unix(0, t.last).UTC(),
-			Severity: severity[ActionDistributedPortscan],
-		},
-		Source:      Endpoint{IP: srcs[0]},
-		Destination: &Endpoint{IP: dst},
-		Related:     Related{IP: append(append([]string{}, srcs...), dst)},
-		Network:     Network{Transport: "tcp"},
-		Rule:        Rule{Name: ruleNames[ActionDistributedPortscan]},
-		Threat:      threatFor(ActionDistributedPortscan),
-		Observer:    Observer{Type: "ids", Product: "portsnare", Hostname: e.cfg.Sensor},
-		Portsnare: PortsnareData{Phase: phase, Episode: epID, Scan: ScanData{
-			Technique: "mixed", Order: "unknown", Contacts: t.ports, Ports: t.ports, Hosts: 1,
-			Failed: t.ports, Reason: "distributed-failures", PortsSample: t.portsS,
-			HostsSample: []string{dst}, Sources: srcs, EndReason: why,
-		}},
+	a := e.newAlert(ActionDistributedPortscan, phase, epID, t.seq, t.first, t.last, ns)
+	a.Message = fmt.Sprintf("distributed portscan: %d sources probed %d ports on %s", t.sources, t.ports, dst)
+	a.Source = Endpoint{IP: srcs[0]}
+	a.Destination = &Endpoint{IP: dst}
+	a.Related = Related{IP: append(append([]string{}, srcs...), dst)}
+	a.Network = Network{Transport: "tcp"}
+	a.Portsnare.Scan = ScanData{
+		Technique: "mixed", Order: "unknown", Contacts: t.ports, Ports: t.ports, Hosts: 1,
+		Failed: t.ports, Reason: "distributed-failures", PortsSample: t.portsS,
+		HostsSample: []string{dst}, Sources: srcs, EndReason: why,
 	}
 	e.alerts[ActionDistributedPortscan+"/"+phase]++
 	e.sink(a)
