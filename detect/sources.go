@@ -28,7 +28,7 @@ type sourceTable struct {
 
 const (
 	frontSlots = 1 << 14
-	touchEvery = int64(10e9) // 10 s
+	touchEvery = int64(60e9) // 60 s
 )
 
 type sourceShard struct {
