@@ -29,14 +29,16 @@ type Engine struct {
 	sink   Sink
 	policy Policy
 
-	epoch   int64 // packet time (ns) of the first packet: table times count seconds from it
-	started bool
-	tab     *table
-	srcs    *sourceTable
-	lock    *lockstep
-	tgts    *targets
-	active  map[netip.Addr]*source // sources with an open episode
-	held    map[netip.Addr]*source // sources whose verdict waits (see mustHold)
+	epoch    int64 // packet time (ns) of the first packet: table times count seconds from it
+	started  bool
+	tab      *table
+	srcs     *sourceTable
+	lock     *lockstep
+	tgts     *targets
+	active   map[netip.Addr]*source // sources with an open episode
+	orphans  bool                   // an outcome arrived before its probe ...
+	orphanAt uint32                 // ... this recently (table seconds)
+	held     map[netip.Addr]*source // sources whose verdict waits (see mustHold)
 
 	probes, replies, matched uint64
 	alerts                   map[string]uint64

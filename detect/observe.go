@@ -19,6 +19,9 @@ func contactKey(src addrKey, gen uint64, dst addrKey, proto uint8, port uint16) 
 	return hash5(kindContact, src, gen, dst, uint64(proto)<<16|uint64(port))
 }
 
+// orphanSecs is how long an outcome that arrived before its probe waits.
+const orphanSecs = 2
+
 // orphanKey holds an outcome that arrived before its probe.
 func orphanKey(src addrKey, gen uint64, dst addrKey, proto uint8, port uint16) uint64 {
 	return hash5(kindOrphan, src, gen, dst, uint64(proto)<<16|uint64(port))
@@ -127,11 +130,14 @@ func (e *Engine) Probe(p *Probe) {
 		e.srcs.promote(s)
 	}
 	// An outcome that arrived before its probe (see outcome) applies now.
-	if o := e.tab.find(orphanKey(src, s.gen, dst, p.Proto, p.DstPort), now); o != nil && age(o, now) <= 2 {
-		out := Outcome(o.n)
-		o.key = 0
-		e.outcome(p.Src, src, p.Dst, dst, p.Proto, p.DstPort, out, ns, now) // evaluates
-		return
+	// (Only looked for while one may be waiting: they are rare.)
+	if e.orphans && (now < e.orphanAt || now-e.orphanAt <= orphanSecs) {
+		if o := e.tab.find(orphanKey(src, s.gen, dst, p.Proto, p.DstPort), now); o != nil && age(o, now) <= orphanSecs {
+			out := Outcome(o.n)
+			o.key = 0
+			e.outcome(p.Src, src, p.Dst, dst, p.Proto, p.DstPort, out, ns, now) // evaluates
+			return
+		}
 	}
 	e.evaluate(s, ns)
 }
@@ -282,6 +288,7 @@ func (e *Engine) outcome(pa netip.Addr, prober addrKey, ta netip.Addr, target ad
 		// outcome briefly for the contact to pick up.
 		o2, _ := e.tab.upsert(orphanKey(prober, s.gen, target, proto, port), now, 0)
 		o2.n = uint32(o)
+		e.orphanAt, e.orphans = now, true
 		return
 	}
 	e.matched++
