@@ -64,16 +64,24 @@ func inFile(path string, errs []error) []error {
 // suggest returns " (did you mean X?)" for the candidate within two edits of
 // name: a misspelt field is the common mistake.
 func suggest(name string, candidates []string) string {
+	best := Nearest(name, candidates)
+	if best == "" {
+		return ""
+	}
+	return " (did you mean " + best + "?)"
+}
+
+// Nearest returns the candidate within two edits of name (typos, not
+// guesses), or "" when none is that near. The CLI uses it for misspelt
+// configuration keys too.
+func Nearest(name string, candidates []string) string {
 	best, bestDist := "", 3
 	for _, c := range candidates {
 		if d := editDistance(name, c); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
-	if best == "" {
-		return ""
-	}
-	return " (did you mean " + best + "?)"
+	return best
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes.
