@@ -40,6 +40,11 @@ const (
 	TechIPProto             // a packet of an IP protocol other than TCP/UDP/ICMP/SCTP
 	TechHoneyport           // a touch on a decoy listener
 	TechARP                 // ARP request for an address (ARP sweeps on the local link)
+	TechNDP                 // IPv6 neighbour solicitation for an address (NDP sweeps on the local link)
+	// TechTCPUnseen is a TCP probe the sensor did not see: only the
+	// target's answer to it (a RST or SYN-ACK) was captured, as on a tap
+	// of an asymmetric path.
+	TechTCPUnseen
 	numTechniques
 )
 
@@ -59,6 +64,8 @@ var techNames = [numTechniques]string{
 	TechIPProto:   "ipproto",
 	TechHoneyport: "honeyport",
 	TechARP:       "arp",
+	TechNDP:       "ndp",
+	TechTCPUnseen: "tcp",
 }
 
 // String returns the technique's name as it appears in alerts.
@@ -71,7 +78,7 @@ func (t Technique) String() string {
 
 // Fingerprint bits describe the probe packet's shape. They feed the tool
 // attribution, which is evidence only and never a condition for alerting.
-type Fingerprint uint8
+type Fingerprint uint16
 
 const (
 	// FPNoTCPOptions: a TCP packet without options.
@@ -83,7 +90,27 @@ const (
 	FPFullOptions
 	// FPPayload: the packet carries payload.
 	FPPayload
+	// FPNmapOS: a TCP timestamp option with TSval 0xFFFFFFFF and TSecr 0,
+	// the mark of every TCP probe of nmap's OS detection (-O).
+	FPNmapOS
+	// FPWindowsOptions: exactly Windows' SYN options (MSS, NOP, window
+	// scale, NOP, NOP, SACK-permitted; no timestamps).
+	FPWindowsOptions
+	// FPFragmented: the probe arrived in IP fragments and was reassembled
+	// (nmap -f, --mtu): no ordinary stack fragments a SYN.
+	FPFragmented
+	// FPDontFragment: the IPv4 DF bit is set (operating systems set it;
+	// most raw-socket scanners do not).
+	FPDontFragment
 )
+
+// NDPType is the "port" of a neighbour-solicitation contact: the ICMPv6
+// type of the solicitation (135). A solicitation is a Probe with Proto
+// ProtoICMPv6, Technique TechNDP, Dst the address asked for (the NS target
+// field, not the solicited-node multicast group it is sent to) and DstPort
+// NDPType; the advertisement answering it is a Succeeded Reply with Target
+// the advertised address and TargetPort NDPType.
+const NDPType = 135
 
 // Probe is a first-contact candidate: a packet that opens or probes.
 // Fields irrelevant to the protocol are zero.
@@ -98,9 +125,11 @@ type Probe struct {
 	// "port" is the request's ICMP type (8 echo, 13 timestamp, 17 address mask;
 	// 128 for ICMPv6 echo); for other IP protocols both are zero.
 	SrcPort, DstPort uint16
-	// TCP fields (zero otherwise).
+	// TCP fields (zero otherwise). Flags is the header's flag byte as sent,
+	// CWR and ECE included.
 	Seq    uint32
 	Window uint16
+	Flags  uint8
 	// IP fields.
 	TTL  uint8
 	IPID uint16
