@@ -59,6 +59,9 @@ type netInfo struct {
 	ipid     uint16
 	v6       bool
 	fragment bool // a first fragment: the rest of the datagram follows
+	// fp holds the IP layer's marks (DF, reassembled), which every probe
+	// of the packet carries besides its transport's own.
+	fp detect.Fingerprint
 	// claimed is the transport length the IP header declares; it can exceed
 	// what was captured, and tells whether a segment carried payload even
 	// when the snap length cut the payload off.
@@ -229,6 +232,9 @@ func (d *Decoder) fromIPv4(transport gopacket.LayerType) outcome {
 		fragment: ip.Flags&layers.IPv4MoreFragments != 0,
 		claimed:  int(ip.Length) - int(ip.IHL)*4,
 	}
+	if ip.Flags&layers.IPv4DontFragment != 0 {
+		d.net.fp = detect.FPDontFragment
+	}
 	return d.transport(transport)
 }
 
@@ -312,6 +318,7 @@ func (d *Decoder) otherProtocol() outcome {
 		Technique: detect.TechIPProto,
 		TTL:       d.net.ttl,
 		IPID:      d.net.ipid,
+		FP:        d.net.fp,
 	}
 	return outProbe
 }

@@ -3,6 +3,7 @@ package sensor
 import (
 	"encoding/binary"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,9 +39,18 @@ func probe4(proto uint8, tech detect.Technique, sport, dport uint16, fp detect.F
 	p := detect.Probe{Src: addr(scanner), Dst: addr(target), Proto: proto, Technique: tech,
 		SrcPort: sport, DstPort: dport, TTL: 51, IPID: 0x1234, FP: fp}
 	if proto == detect.ProtoTCP {
-		p.Seq, p.Window = 0xdeadbeef, 1024
+		p.Seq, p.Window, p.Flags = 0xdeadbeef, 1024, tcpSYN
 	}
 	return p
+}
+
+// tcpFlagByte is the flag byte tcp() sets for a flag string.
+func tcpFlagByte(flags string) uint8 {
+	var b uint8
+	for _, f := range flags {
+		b |= 1 << strings.IndexRune("FSRPAUEC", f)
+	}
+	return b
 }
 
 // reply4 is the Reply expected for a probe from scanner to target.
@@ -59,34 +69,56 @@ func tcpCases(t testing.TB) []decodeCase {
 	withData := func(fl string) []byte {
 		return eth4(v4(t, scanner, target, layers.IPProtocolTCP, tcp(40000, 80, fl), gopaPayload("GET / HTTP/1.0\r\n\r\n")))
 	}
-	P := func(tech detect.Technique, fp detect.Fingerprint) detect.Probe {
-		return probe4(detect.ProtoTCP, tech, 40000, 80, fp)
+	P := func(flags string, tech detect.Technique, fp detect.Fingerprint) detect.Probe {
+		p := probe4(detect.ProtoTCP, tech, 40000, 80, fp)
+		p.Flags = tcpFlagByte(flags)
+		return p
 	}
 	return []decodeCase{
-		{name: "tcp/syn-no-options", data: syn("S"), want: outProbe, probe: P(detect.TechSYN, detect.FPNoTCPOptions)},
-		{name: "tcp/syn-mss-only", data: syn("S", optMSS), want: outProbe, probe: P(detect.TechSYN, detect.FPMSSOnly)},
-		{name: "tcp/syn-mss-padded", data: syn("S", optNOP, optMSS, optNOP, optNOP), want: outProbe, probe: P(detect.TechSYN, detect.FPMSSOnly)},
-		{name: "tcp/syn-connect", data: syn("S", optMSS, optSACK, optTS, optNOP, optWS), want: outProbe, probe: P(detect.TechConnect, detect.FPFullOptions)},
-		{name: "tcp/syn-ecn-connect", data: syn("SEC", optMSS, optNOP, optWS), want: outProbe, probe: P(detect.TechConnect, detect.FPFullOptions)},
+		{name: "tcp/syn-no-options", data: syn("S"), want: outProbe, probe: P("S", detect.TechSYN, detect.FPNoTCPOptions)},
+		{name: "tcp/syn-mss-only", data: syn("S", optMSS), want: outProbe, probe: P("S", detect.TechSYN, detect.FPMSSOnly)},
+		{name: "tcp/syn-mss-padded", data: syn("S", optNOP, optMSS, optNOP, optNOP), want: outProbe, probe: P("S", detect.TechSYN, detect.FPMSSOnly)},
+		{name: "tcp/syn-connect", data: syn("S", optMSS, optSACK, optTS, optNOP, optWS), want: outProbe, probe: P("S", detect.TechConnect, detect.FPFullOptions)},
+		{name: "tcp/syn-ecn-connect", data: syn("SEC", optMSS, optNOP, optWS), want: outProbe, probe: P("SEC", detect.TechConnect, detect.FPFullOptions)},
 		{name: "tcp/syn-payload", data: eth4(v4(t, scanner, target, layers.IPProtocolTCP, tcp(40000, 80, "S"), gopaPayload("x"))),
-			want: outProbe, probe: P(detect.TechSYN, detect.FPNoTCPOptions|detect.FPPayload)},
+			want: outProbe, probe: P("S", detect.TechSYN, detect.FPNoTCPOptions|detect.FPPayload)},
 		{name: "tcp/syn-ack", data: answer("SA"), want: outReply, reply: reply4(detect.ProtoTCP, 40000, 80, detect.Succeeded)},
 		{name: "tcp/rst", data: answer("R"), want: outReply, reply: reply4(detect.ProtoTCP, 40000, 80, detect.Failed)},
 		{name: "tcp/rst-ack", data: answer("RA"), want: outReply, reply: reply4(detect.ProtoTCP, 40000, 80, detect.Failed)},
 		{name: "tcp/syn-rst", data: syn("SR"), want: outIgnored},
-		{name: "tcp/fin", data: syn("F"), want: outProbe, probe: P(detect.TechFIN, detect.FPNoTCPOptions)},
-		{name: "tcp/null", data: syn(""), want: outProbe, probe: P(detect.TechNULL, detect.FPNoTCPOptions)},
-		{name: "tcp/xmas", data: syn("FPU"), want: outProbe, probe: P(detect.TechXmas, detect.FPNoTCPOptions)},
-		{name: "tcp/ack", data: syn("A"), want: outProbe, probe: P(detect.TechACK, detect.FPNoTCPOptions)},
-		{name: "tcp/ack-ece", data: syn("AE"), want: outProbe, probe: P(detect.TechACK, detect.FPNoTCPOptions)},
-		{name: "tcp/maimon", data: syn("FA"), want: outProbe, probe: P(detect.TechMaimon, detect.FPNoTCPOptions)},
-		{name: "tcp/odd-psh", data: syn("P"), want: outProbe, probe: P(detect.TechTCPOdd, detect.FPNoTCPOptions)},
-		{name: "tcp/odd-fin-urg", data: syn("FU"), want: outProbe, probe: P(detect.TechTCPOdd, detect.FPNoTCPOptions)},
-		{name: "tcp/odd-psh-ack", data: syn("PA"), want: outProbe, probe: P(detect.TechTCPOdd, detect.FPNoTCPOptions)},
-		{name: "tcp/fin-payload", data: withData("F"), want: outProbe, probe: P(detect.TechFIN, detect.FPNoTCPOptions|detect.FPPayload)},
+		{name: "tcp/fin", data: syn("F"), want: outProbe, probe: P("F", detect.TechFIN, detect.FPNoTCPOptions)},
+		{name: "tcp/null", data: syn(""), want: outProbe, probe: P("", detect.TechNULL, detect.FPNoTCPOptions)},
+		{name: "tcp/xmas", data: syn("FPU"), want: outProbe, probe: P("FPU", detect.TechXmas, detect.FPNoTCPOptions)},
+		{name: "tcp/ack", data: syn("A"), want: outProbe, probe: P("A", detect.TechACK, detect.FPNoTCPOptions)},
+		{name: "tcp/ack-ece", data: syn("AE"), want: outProbe, probe: P("AE", detect.TechACK, detect.FPNoTCPOptions)},
+		{name: "tcp/maimon", data: syn("FA"), want: outProbe, probe: P("FA", detect.TechMaimon, detect.FPNoTCPOptions)},
+		{name: "tcp/odd-psh", data: syn("P"), want: outProbe, probe: P("P", detect.TechTCPOdd, detect.FPNoTCPOptions)},
+		{name: "tcp/odd-fin-urg", data: syn("FU"), want: outProbe, probe: P("FU", detect.TechTCPOdd, detect.FPNoTCPOptions)},
+		{name: "tcp/odd-psh-ack", data: syn("PA"), want: outProbe, probe: P("PA", detect.TechTCPOdd, detect.FPNoTCPOptions)},
+		{name: "tcp/fin-payload", data: withData("F"), want: outProbe, probe: P("F", detect.TechFIN, detect.FPNoTCPOptions|detect.FPPayload)},
 		{name: "tcp/data", data: withData("PA"), want: outIgnored},
 		{name: "tcp/ack-data", data: withData("A"), want: outIgnored},
 		{name: "tcp/fin-ack-data", data: withData("FA"), want: outIgnored},
+		// nmap -O: T2 (no flags, DF), T3 (SYN+FIN+URG+PSH), T7 (FIN+PSH+URG)
+		// and the ECN probe, with the options of osscan2.cc.
+		{name: "tcp/nmap-os-t2", data: eth4(withDF(v4(t, scanner, target, layers.IPProtocolTCP, tcp(40000, 80, "", nmapOSOptions...)))),
+			want: outProbe, probe: P("", detect.TechNULL, detect.FPFullOptions|detect.FPNmapOS|detect.FPDontFragment)},
+		{name: "tcp/nmap-os-t3", data: syn("SFUP", nmapOSOptions...),
+			want: outProbe, probe: P("SFUP", detect.TechConnect, detect.FPFullOptions|detect.FPNmapOS)},
+		{name: "tcp/nmap-os-t7", data: syn("FPU", nmapOSOptions...),
+			want: outProbe, probe: P("FPU", detect.TechXmas, detect.FPFullOptions|detect.FPNmapOS)},
+		{name: "tcp/nmap-os-ecn", data: syn("SEC", optWS, optNOP, optMSS, optSACK, optNOP, optNOP),
+			want: outProbe, probe: P("SEC", detect.TechConnect, detect.FPFullOptions)},
+		{name: "tcp/ts-max-with-echo", data: syn("S", optMSS, optTSEcho),
+			want: outProbe, probe: P("S", detect.TechConnect, detect.FPFullOptions)},
+		{name: "tcp/windows-syn", data: eth4(withDF(v4(t, scanner, target, layers.IPProtocolTCP, tcp(40000, 80, "S", windowsOptionList...)))),
+			want: outProbe, probe: P("S", detect.TechConnect, detect.FPFullOptions|detect.FPWindowsOptions|detect.FPDontFragment)},
+		{name: "tcp/windows-layout-reordered", data: syn("S", optMSS, optNOP, optWS, optSACK, optNOP, optNOP),
+			want: outProbe, probe: P("S", detect.TechConnect, detect.FPFullOptions)},
+		{name: "tcp/windows-layout-with-timestamps", data: syn("S", append(windowsOptionList, optNOP, optNOP, optTS)...),
+			want: outProbe, probe: P("S", detect.TechConnect, detect.FPFullOptions)},
+		{name: "tcp/df-syn", data: eth4(withDF(v4(t, scanner, target, layers.IPProtocolTCP, tcp(40000, 80, "S", optMSS)))),
+			want: outProbe, probe: P("S", detect.TechSYN, detect.FPMSSOnly|detect.FPDontFragment)},
 		{name: "tcp/syn-to-multicast", data: eth4(v4(t, scanner, "224.0.0.1", layers.IPProtocolTCP, tcp(40000, 80, "S"))), want: outIgnored},
 		{name: "tcp/syn-to-broadcast", data: eth4(v4(t, scanner, "255.255.255.255", layers.IPProtocolTCP, tcp(40000, 80, "S"))), want: outIgnored},
 	}
@@ -240,7 +272,7 @@ func linkCases(t testing.TB) []decodeCase {
 	ip6 := v6(t, scanner6, target6, layers.IPProtocolTCP, tcp(40000, 80, "S", optMSS))
 	p := probe4(detect.ProtoTCP, detect.TechSYN, 40000, 80, detect.FPMSSOnly)
 	p6 := detect.Probe{Src: addr(scanner6), Dst: addr(target6), Proto: detect.ProtoTCP, Technique: detect.TechSYN,
-		SrcPort: 40000, DstPort: 80, Seq: 0xdeadbeef, Window: 1024, TTL: 57, FP: detect.FPMSSOnly}
+		SrcPort: 40000, DstPort: 80, Seq: 0xdeadbeef, Window: 1024, Flags: tcpSYN, TTL: 57, FP: detect.FPMSSOnly}
 	arp := ether(0x0806, make([]byte, 28))
 	return []decodeCase{
 		{name: "link/ethernet", link: LinkTypeEthernet, data: eth4(ip), want: outProbe, probe: p},
@@ -296,7 +328,7 @@ func ipCases(t testing.TB) []decodeCase {
 		p := detect.Probe{Src: addr(scanner6), Dst: addr(target6), Proto: proto, Technique: tech,
 			SrcPort: sport, DstPort: dport, TTL: 57, FP: fp}
 		if proto == detect.ProtoTCP {
-			p.Seq, p.Window = 0xdeadbeef, 1024
+			p.Seq, p.Window, p.Flags = 0xdeadbeef, 1024, tcpSYN
 		}
 		return p
 	}

@@ -99,6 +99,7 @@ func (d *Decoder) icmpProbe(proto, typ uint8, id uint16) outcome {
 		DstPort:   uint16(typ),
 		TTL:       d.net.ttl,
 		IPID:      d.net.ipid,
+		FP:        d.net.fp,
 	}
 	return outProbe
 }

@@ -85,7 +85,30 @@ var (
 	optSACK = tcpOpt{OptionType: layers.TCPOptionKindSACKPermitted, OptionLength: 2}
 	optTS   = tcpOpt{OptionType: layers.TCPOptionKindTimestamps, OptionLength: 10, OptionData: make([]byte, 8)}
 	optWS   = tcpOpt{OptionType: layers.TCPOptionKindWindowScale, OptionLength: 3, OptionData: []byte{7}}
+
+	// nmapOSOptions are the options of nmap -O's T2-T6 probes: window
+	// scale 10, NOP, MSS 265, timestamps 0xFFFFFFFF/0, SACK-permitted.
+	nmapOSOptions = []tcpOpt{
+		{OptionType: layers.TCPOptionKindWindowScale, OptionLength: 3, OptionData: []byte{10}},
+		optNOP,
+		{OptionType: layers.TCPOptionKindMSS, OptionLength: 4, OptionData: []byte{1, 9}},
+		{OptionType: layers.TCPOptionKindTimestamps, OptionLength: 10, OptionData: []byte{0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0}},
+		optSACK,
+	}
+	// optTSEcho has nmap's TSval but echoes a peer's clock, as no nmap
+	// probe does.
+	optTSEcho = tcpOpt{OptionType: layers.TCPOptionKindTimestamps, OptionLength: 10, OptionData: []byte{0xff, 0xff, 0xff, 0xff, 0, 0, 0, 1}}
+	// windowsOptionList is Windows' SYN layout: MSS, NOP, WS, NOP, NOP, SACK.
+	windowsOptionList = []tcpOpt{optMSS, optNOP, optWS, optNOP, optNOP, optSACK}
 )
+
+// withDF sets the don't-fragment bit of a serialized IPv4 packet (the
+// decoder does not check the header checksum, so it is left as is).
+func withDF(ip []byte) []byte {
+	ip = append([]byte(nil), ip...)
+	ip[6] |= 0x40
+	return ip
+}
 
 // tcp returns a TCP header with flags from a string of F S R P A U E C.
 func tcp(sport, dport uint16, flags string, opts ...tcpOpt) *layers.TCP {

@@ -39,6 +39,7 @@ func (d *Decoder) sctpPacket() outcome {
 			DstPort:   uint16(d.sctp.DstPort),
 			TTL:       d.net.ttl,
 			IPID:      d.net.ipid,
+			FP:        d.net.fp,
 		}
 		return outProbe
 	case sctpInitAck:

@@ -1,6 +1,8 @@
 package sensor
 
 import (
+	"encoding/binary"
+
 	"github.com/google/gopacket/layers"
 
 	"github.com/portsnare/portsnare/detect"
@@ -9,6 +11,8 @@ import (
 // TCP flag bits of header byte 13. CWR and ECE are masked off before
 // classifying: ECN-capable stacks set them on ordinary segments (and on the
 // SYN that negotiates ECN), and no scan technique is told apart by them.
+// The probe still carries the whole byte (Probe.Flags), since nmap -O's ECN
+// probe and odd flag sets are evidence in themselves.
 const (
 	tcpFIN       = 0x01
 	tcpSYN       = 0x02
@@ -76,20 +80,26 @@ func (d *Decoder) tcpPayload() int {
 // scanners send no options or MSS alone, operating systems' connect() sends
 // SACK-permitted, timestamps and window scale.
 func (d *Decoder) tcpFingerprint() detect.Fingerprint {
+	var fp detect.Fingerprint
 	var mss, full, other bool
 	for i := range d.tcp.Options {
-		switch d.tcp.Options[i].OptionType {
+		o := &d.tcp.Options[i]
+		switch o.OptionType {
 		case layers.TCPOptionKindNop, layers.TCPOptionKindEndList:
 			// padding
 		case layers.TCPOptionKindMSS:
 			mss = true
-		case layers.TCPOptionKindSACKPermitted, layers.TCPOptionKindTimestamps, layers.TCPOptionKindWindowScale:
+		case layers.TCPOptionKindTimestamps:
+			full = true
+			if nmapTimestamp(o.OptionData) {
+				fp |= detect.FPNmapOS
+			}
+		case layers.TCPOptionKindSACKPermitted, layers.TCPOptionKindWindowScale:
 			full = true
 		default:
 			other = true
 		}
 	}
-	var fp detect.Fingerprint
 	switch {
 	case !mss && !full && !other:
 		fp |= detect.FPNoTCPOptions
@@ -99,10 +109,44 @@ func (d *Decoder) tcpFingerprint() detect.Fingerprint {
 	if full {
 		fp |= detect.FPFullOptions
 	}
+	if windowsOptions(d.tcp.Options) {
+		fp |= detect.FPWindowsOptions
+	}
 	if d.tcpPayload() > 0 {
 		fp |= detect.FPPayload
 	}
 	return fp
+}
+
+// nmapTimestamp reports the timestamp option every TCP probe of nmap's OS
+// detection carries (TSval 0xFFFFFFFF, TSecr 0, from nmap's osscan2.cc).
+// A stack's TSval is a clock, offset at random per connection, so it takes
+// that exact value on about one segment in four billion.
+func nmapTimestamp(data []byte) bool {
+	return len(data) == 8 && binary.BigEndian.Uint32(data[0:4]) == 0xffffffff &&
+		binary.BigEndian.Uint32(data[4:8]) == 0
+}
+
+// windowsSYNOptions is the option layout of Windows' SYN, in order: MSS,
+// NOP, window scale, NOP, NOP, SACK-permitted, and no timestamps (Windows
+// leaves them off unless configured). zmap since 4.1 sends the same layout.
+var windowsSYNOptions = [...]layers.TCPOptionKind{
+	layers.TCPOptionKindMSS, layers.TCPOptionKindNop, layers.TCPOptionKindWindowScale,
+	layers.TCPOptionKindNop, layers.TCPOptionKindNop, layers.TCPOptionKindSACKPermitted,
+}
+
+// windowsOptions reports whether the options are exactly Windows' SYN
+// layout; the option values vary with the interface and are not compared.
+func windowsOptions(opts []layers.TCPOption) bool {
+	if len(opts) != len(windowsSYNOptions) {
+		return false
+	}
+	for i, k := range windowsSYNOptions {
+		if opts[i].OptionType != k {
+			return false
+		}
+	}
+	return true
 }
 
 func (d *Decoder) tcpProbe(tech detect.Technique, fp detect.Fingerprint) outcome {
@@ -116,9 +160,10 @@ func (d *Decoder) tcpProbe(tech detect.Technique, fp detect.Fingerprint) outcome
 		DstPort:   uint16(d.tcp.DstPort),
 		Seq:       d.tcp.Seq,
 		Window:    d.tcp.Window,
+		Flags:     d.tcp.Contents[13],
 		TTL:       d.net.ttl,
 		IPID:      d.net.ipid,
-		FP:        fp,
+		FP:        fp | d.net.fp,
 	}
 	return outProbe
 }

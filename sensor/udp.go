@@ -19,7 +19,7 @@ func (d *Decoder) udpDatagram() outcome {
 		DstPort:   uint16(d.udp.DstPort),
 		TTL:       d.net.ttl,
 		IPID:      d.net.ipid,
-		FP:        fp,
+		FP:        fp | d.net.fp,
 	}
 	return outProbe
 }
