@@ -30,6 +30,7 @@ func TestDecodeDoesNotAllocate(t *testing.T) {
 		"sctp-init":           {LinkTypeEthernet, eth4(v4(t, scanner, target, layers.IPProtocolSCTP, sctp(5000, 2905, sctpChunk(layers.SCTPChunkTypeInit))...))},
 		"ipv4-options":        {LinkTypeEthernet, eth4(v4opts(t, "224.0.0.22", layers.IPProtocolIGMP, gopaPayload{0x22, 0, 0, 0, 0, 0, 0, 0}))},
 		"ipproto-gre":         {LinkTypeEthernet, eth4(v4(t, scanner, target, layers.IPProtocolGRE))},
+		"ndp-solicitation":    {LinkTypeEthernet, eth6(withHopLimit(v6(t, "fe80::10", "ff02::1:ff00:2", layers.IPProtocolICMPv6, icmp6(135, 0, nsBody(target6)...)), 255))},
 		"quote-cut-by-sender": {LinkTypeEthernet, eth4(v4(t, target, scanner, layers.IPProtocolICMPv4, icmp4(3, 3, 0), gopaPayload(udpProbe[:24])))},
 	}
 	d := NewDecoder(nopHandler{})

@@ -219,8 +219,6 @@ func icmpv6Cases(t testing.TB) []decodeCase {
 		{name: "icmp6/unreachable-echo", data: unreach(echoProbe), want: outReply, reply: F(detect.ProtoICMPv6, 0x4242, 128)},
 		{name: "icmp6/quote-cut", data: unreach(tcpProbe[:44]), want: outError},
 		{name: "icmp6/quote-ext-cut", data: unreach(udpProbe[:44]), want: outError},
-		{name: "icmp6/neighbour-solicitation", data: eth6(v6(t, "fe80::1", "ff02::1:ff00:2", layers.IPProtocolICMPv6,
-			icmp6(135, 0, make([]byte, 20)...))), want: outIgnored},
 		{name: "icmp6/mld-with-hop-by-hop", data: eth6(v6(t, "fe80::1", "ff02::16", layers.IPProtocolIPv6HopByHop,
 			gopaPayload{58, 0, 5, 2, 0, 0, 1, 0}, icmp6(143, 0, make([]byte, 24)...))), want: outIgnored},
 		{name: "icmp6/time-exceeded", data: eth6(v6(t, "2001:db8::1", scanner6, layers.IPProtocolICMPv6,
@@ -371,7 +369,7 @@ func ipCases(t testing.TB) []decodeCase {
 // allCases are every decode case; link is Ethernet unless a case says.
 func allCases(t testing.TB) []decodeCase {
 	var cs []decodeCase
-	for _, f := range []func(testing.TB) []decodeCase{tcpCases, udpCases, icmpv4Cases, icmpv6Cases, sctpCases, otherProtocolCases, linkCases, ipCases} {
+	for _, f := range []func(testing.TB) []decodeCase{tcpCases, udpCases, icmpv4Cases, icmpv6Cases, ndpCases, sctpCases, otherProtocolCases, linkCases, ipCases} {
 		cs = append(cs, f(t)...)
 	}
 	for i := range cs {

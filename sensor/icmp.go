@@ -65,9 +65,10 @@ func (d *Decoder) icmpv4() outcome {
 	return outIgnored
 }
 
-// icmpv6 maps echo requests to probes, echo replies to successes and
-// destination unreachable to a failure of the probe it quotes. Neighbour
-// discovery, MLD and the other ICMPv6 messages are ignored.
+// icmpv6 maps echo requests to probes, echo replies to successes, destination
+// unreachable to a failure of the probe it quotes, and neighbour
+// solicitations and advertisements as ndp describes. MLD, router discovery
+// and the other ICMPv6 messages are ignored.
 func (d *Decoder) icmpv6() outcome {
 	typ := d.icmp6.TypeCode.Type()
 	// layers.ICMPv6 stops after type, code and checksum; the next 4 bytes
@@ -81,6 +82,8 @@ func (d *Decoder) icmpv6() outcome {
 		return d.icmpReply(detect.ProtoICMPv6, icmp6Echo, binary.BigEndian.Uint16(p[0:2]))
 	case icmp6Unreachable:
 		return d.quotedIPv6(p[4:])
+	case icmp6NeighborSolicit, icmp6NeighborAdvert:
+		return d.ndp(typ, d.icmp6.TypeCode.Code(), p)
 	}
 	return outIgnored
 }
