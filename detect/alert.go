@@ -12,6 +12,7 @@ const (
 	ActionDecoyPortscan       = "decoy-portscan"
 	ActionDistributedPortscan = "distributed-portscan"
 	ActionHoneyport           = "honeyport"
+	ActionOSScan              = "osscan"
 )
 
 // Phases (portsnare.phase) of an episode.
@@ -146,6 +147,19 @@ type ScanData struct {
 	PortsSample []uint16 `json:"ports_sample"`
 	HostsSample []string `json:"hosts_sample"`
 	Sources     []string `json:"sources,omitempty"`
+	// Episodes, on a distributed scan, are the episode ids of participants
+	// also alerted on their own.
+	Episodes []string `json:"episodes,omitempty"`
+	// SourcePrefix and SourceAddresses: for an IPv6 source tracked by
+	// prefix, the prefix and the addresses seen in it (a sample).
+	SourcePrefix    string   `json:"source_prefix,omitempty"`
+	SourceAddresses []string `json:"source_addresses,omitempty"`
+	// Shape is what the episode's probes make now, when it is no longer
+	// the action it started as (a ping sweep turned port sweep).
+	Shape string `json:"shape,omitempty"`
+	// Unseen counts contacts known only from the target's answers (a tap
+	// that sees one direction of the path).
+	Unseen uint32 `json:"unseen,omitempty"`
 	// HoneyportTouches counts the episode's first contacts that were decoys.
 	HoneyportTouches uint32 `json:"honeyport_touches,omitempty"`
 	EndReason        string `json:"end_reason,omitempty"`

@@ -66,6 +66,23 @@ type Config struct {
 	// distributed scan.
 	DistributedSources int
 	DistributedPorts   int
+	// DistributedWindow is how close in time the sources of a distributed
+	// scan must fail on their target to count as one scan.
+	DistributedWindow time.Duration
+	// BurstWindow is the span within which short-lived evidence must
+	// gather: odd probes and neighbour discovery.
+	BurstWindow time.Duration
+	// OddProbes flags a source that sends this many probes no operating
+	// system's stack sends (NULL, FIN, Xmas, SYN with FIN or URG ...) within
+	// BurstWindow.
+	OddProbes int
+	// OSProbes flags a source that sends this many of nmap's OS-detection
+	// probes (recognised by their TCP timestamp option).
+	OSProbes int
+	// IPv6PrefixLen aggregates IPv6 sources into prefixes of this length
+	// (64: a scanner rotating addresses inside its /64 is one source; 128:
+	// one source per address). Link-local sources are never aggregated.
+	IPv6PrefixLen int
 	// UpdateFactor: an update alert is raised each time the episode's breadth
 	// grows by this factor.
 	UpdateFactor int
@@ -96,6 +113,11 @@ func DefaultConfig() Config {
 		DecoyMinProbes:     5,
 		DistributedSources: 8,
 		DistributedPorts:   32,
+		DistributedWindow:  10 * time.Minute,
+		BurstWindow:        time.Minute,
+		OddProbes:          5,
+		OSProbes:           4,
+		IPv6PrefixLen:      64,
 		UpdateFactor:       10,
 		Samples:            maxSamples,
 	}
@@ -152,6 +174,13 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("distributed_sources must be at least 2, got %d", c.DistributedSources))
 	}
 	pos("distributed_ports", c.DistributedPorts)
+	dur("distributed_window", c.DistributedWindow)
+	dur("burst_window", c.BurstWindow)
+	pos("odd_probes", c.OddProbes)
+	pos("os_probes", c.OSProbes)
+	if c.IPv6PrefixLen < 8 || c.IPv6PrefixLen > 128 {
+		errs = append(errs, fmt.Errorf("ipv6_prefix_len must be between 8 and 128, got %d", c.IPv6PrefixLen))
+	}
 	if c.UpdateFactor < 2 {
 		errs = append(errs, fmt.Errorf("update_factor must be at least 2, got %d", c.UpdateFactor))
 	}

@@ -1,7 +1,9 @@
 package detect
 
 import (
+	"cmp"
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -39,6 +41,13 @@ type Engine struct {
 	orphans  bool                   // an outcome arrived before its probe ...
 	orphanAt uint32                 // ... this recently (table seconds)
 	held     map[netip.Addr]*source // sources whose verdict waits (see mustHold)
+	wait     *waitQueue             // first contacts awaiting their answer
+	askAt    int64                  // packet time of the latest neighbour ask, ns
+	sent     [sentSlots]sentMark    // recent first-contact destinations (see ask)
+
+	aggregates bool      // IPv6 sources are tracked by prefix
+	v6mask     addrKey   // ... of this mask
+	order      []*source // reused by Tick and Flush to visit sources in a fixed order
 
 	probes, replies, matched uint64
 	alerts                   map[string]uint64
@@ -59,7 +68,11 @@ func New(cfg Config, sink Sink) (*Engine, error) {
 		lock:   newLockstep(lockSlotsFor(cfg.ContactTableSize)),
 		active: make(map[netip.Addr]*source),
 		held:   make(map[netip.Addr]*source),
+		wait:   newWaitQueue(waitSlotsFor(cfg.ContactTableSize)),
 		alerts: make(map[string]uint64),
+
+		aggregates: cfg.IPv6PrefixLen < 128,
+		v6mask:     v6Mask(cfg.IPv6PrefixLen),
 	}
 	e.srcs = newSourceTable(cfg.MaxSources, cfg.Shards, cfg.RecentFraction, e.evicted)
 	e.tgts = newTargets(e, max(cfg.MaxSources/8, 64))
@@ -79,35 +92,67 @@ func (e *Engine) secs(ns int64) uint32 {
 	return uint32(d / int64(time.Second))
 }
 
-// Tick runs housekeeping at packet time now: open episodes idle for longer
-// than EndAfter end with their summary. Call it about once per second of
-// packet time; calling it more often is harmless.
+// Tick runs housekeeping at packet time now: contacts whose reply timeout
+// has passed are judged, and open episodes idle for longer than EndAfter end
+// with their summary. Call it about once per second of packet time; calling
+// it more often is harmless. Sources are visited in a fixed order (by first
+// packet time, then address), so the same capture gives the same alerts in
+// the same order on every run.
 func (e *Engine) Tick(now time.Time) {
 	ns := now.UnixNano()
-	for _, s := range e.held {
+	e.expire(ns)
+	for _, s := range e.sorted(e.held) {
 		if ns >= s.ep.holdUntil {
 			e.evaluate(s, ns)
 		}
 	}
-	for _, s := range e.active {
+	for _, s := range e.sorted(e.active) {
 		if ns-s.last > int64(e.cfg.EndAfter) {
-			e.endEpisode(s, ns, "idle")
+			e.endEpisode(s, ns, EndIdle)
 		}
 	}
 	e.tgts.tick(e, ns)
 }
 
 // Flush ends every open episode, as at the end of a replay or on shutdown.
+// Contacts still awaiting an answer are judged unanswered first: none will
+// come.
 func (e *Engine) Flush(now time.Time) {
 	ns := now.UnixNano()
-	for _, s := range e.held {
+	e.expireUntil(ns, ns)
+	for _, s := range e.sorted(e.held) {
 		s.ep.holdUntil = min(s.ep.holdUntil, ns)
 		e.evaluate(s, ns)
 	}
-	for _, s := range e.active {
-		e.endEpisode(s, ns, "flush")
+	for _, s := range e.sorted(e.active) {
+		e.endEpisode(s, ns, EndFlush)
 	}
 	e.tgts.flush(e, ns)
+}
+
+// sorted returns m's sources by first packet time, then address. The slice
+// is reused: visit it before the next call.
+func (e *Engine) sorted(m map[netip.Addr]*source) []*source {
+	e.order = e.order[:0]
+	for _, s := range m {
+		e.order = append(e.order, s)
+	}
+	slices.SortFunc(e.order, func(a, b *source) int {
+		return cmp.Or(cmp.Compare(a.first, b.first), a.addr.Compare(b.addr))
+	})
+	return slices.Clone(e.order)
+}
+
+// sortedTargets returns m's targets by first failure time, then address.
+func sortedTargets(m map[netip.Addr]*target) []*target {
+	ts := make([]*target, 0, len(m))
+	for _, t := range m {
+		ts = append(ts, t)
+	}
+	slices.SortFunc(ts, func(a, b *target) int {
+		return cmp.Or(cmp.Compare(a.first, b.first), a.addr.Compare(b.addr))
+	})
+	return ts
 }
 
 // Stats returns a snapshot of the counters.
@@ -128,6 +173,6 @@ func (e *Engine) Stats() Stats {
 
 // evicted is called when a source is pushed out for room.
 func (e *Engine) evicted(s *source) {
-	e.endEpisode(s, s.last, "evicted")
+	e.endEpisode(s, s.last, EndEvicted)
 	delete(e.held, s.addr)
 }

@@ -253,43 +253,6 @@ func TestEvictionEndsEpisode(t *testing.T) {
 	}
 }
 
-func TestPeerListRetriesAreNotAScan(t *testing.T) {
-	// A P2P client dials its peer list on one port; most peers refuse or
-	// are gone, and its (Windows) stack resends each SYN identically.
-	b := newBed(t, nil)
-	client := ip("10.1.4.176")
-	for round := 0; round < 3; round++ {
-		for i := 0; i < 80; i++ {
-			peer := nth("66.0.0.1", i*7919)
-			sport := uint16(3000 + round*100 + i)
-			seq := uint32(round*1000 + i)
-			b.connect(client, peer, sport, 6346, seq)
-			b.advance(10 * time.Millisecond)
-			refused := i%2 == 0
-			if refused {
-				b.reply(client, peer, ProtoTCP, sport, 6346, Failed)
-			}
-			if i == 5 {
-				b.reply(client, peer, ProtoTCP, sport, 6346, Succeeded)
-			}
-		}
-		for r := 0; r < 2; r++ {
-			b.advance(500 * time.Millisecond)
-			for i := 0; i < 80; i++ {
-				if i == 5 {
-					continue
-				}
-				b.connect(client, nth("66.0.0.1", i*7919), uint16(3000+round*100+i), 6346, uint32(round*1000+i))
-				b.tick()
-			}
-		}
-		b.advance(50 * time.Second)
-		b.tick()
-	}
-	b.flush()
-	b.expectNone()
-}
-
 func TestConnectScanAgainstLinuxIsFlagged(t *testing.T) {
 	b := newBed(t, nil)
 	for i := 0; i < 8; i++ {
@@ -443,28 +406,6 @@ func TestOutOfOrderPacketsKeepState(t *testing.T) {
 	end := b.alerts[len(b.alerts)-1]
 	if end.Portsnare.Scan.Hosts != 1 || end.Portsnare.Scan.Ports != 100 {
 		t.Errorf("hosts %d ports %d, want 1 and 100", end.Portsnare.Scan.Hosts, end.Portsnare.Scan.Ports)
-	}
-}
-
-// Scanners that each fail a few times on a target before being caught on
-// their own are separate scans, not one distributed scan.
-func TestSeparateScannersAreNotDistributed(t *testing.T) {
-	b := newBed(t, nil)
-	target := ip("198.18.0.2")
-	for s := 0; s < 12; s++ {
-		for p := 0; p < 30; p++ {
-			port := uint16(1 + (s*7+p*13)%1000)
-			b.syn(nth("203.0.113.1", s), target, 4000, port, 9)
-			b.reply(nth("203.0.113.1", s), target, ProtoTCP, 4000, port, Failed)
-		}
-		b.advance(time.Second)
-	}
-	b.flush()
-	if n := b.count(ActionDistributedPortscan, PhaseStart); n != 0 {
-		t.Errorf("%d distributed alerts for 12 scanners each caught alone", n)
-	}
-	if n := b.count(ActionPortscan, PhaseStart); n != 12 {
-		t.Errorf("%d portscan episodes, want 12", n)
 	}
 }
 

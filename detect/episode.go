@@ -26,10 +26,26 @@ type episode struct {
 	// lock-step sources, the one the target's answers reach — decoys'
 	// addresses are forged, so answers rarely do.
 	face netip.Addr
+	// shape is what the source's probes amount to now, when it differs
+	// from the action the episode started with: an episode keeps its
+	// action from start to end, and says so when its shape changes.
+	shape string
+}
+
+// End reasons (portsnare.scan.end_reason).
+const (
+	EndIdle    = "idle"    // no probe for end_after
+	EndFlush   = "flush"   // end of a replay, or shutdown
+	EndEvicted = "evicted" // pushed out of memory for room
+)
+
+// episodeID is the id of s's current scan episode.
+func (s *source) episodeID(e *Engine) string {
+	return eventID(e.cfg.Sensor, s.addr.String(), nsString(s.ep.start))
 }
 
 func (s *source) breadth() uint32 {
-	return max(s.contacts, 1)
+	return max(s.contacts+s.nbrFound, 1)
 }
 
 // grown is n times the update factor, saturating: an episode that reaches
@@ -46,12 +62,13 @@ func (e *Engine) startEpisode(s *source, v verdict, ns int64) {
 	s.ep.nextUpdate = grown(s.breadth(), e.cfg.UpdateFactor)
 	s.ep.members = e.decoyMembers(s)
 	s.ep.face = noAddr
+	s.ep.shape = ""
 	if len(s.ep.members) > 0 {
 		s.ep.v = verdict{ActionDecoyPortscan, "lockstep"}
 		s.ep.face = s.addr
 		best := s.answered
 		for _, m := range s.ep.members {
-			if ms := e.srcs.peek(m); ms != nil && ms.answered > best {
+			if ms := e.lookup(m); ms != nil && ms.answered > best {
 				s.ep.face, best = m, ms.answered
 			}
 		}
@@ -72,13 +89,26 @@ func (e *Engine) progress(s *source, ns int64) {
 	e.raise(s, PhaseUpdate, ns, "")
 }
 
+// reshape re-reads the source's shape. The action stays the episode's;
+// a changed shape is named in the alert.
 func (e *Engine) reshape(s *source) {
 	if s.ep.v.action == ActionDecoyPortscan {
 		return
 	}
-	if v := e.judge(s); v.action != "" {
-		s.ep.v = v
+	v := e.judge(s)
+	switch {
+	case v.action == "" || v.action == s.ep.v.action:
+		s.ep.shape = ""
+	case rank[v.action] > rank[s.ep.v.action] || s.ep.shape != "":
+		s.ep.shape = v.action
 	}
+}
+
+// rank orders shapes by how much they reveal: a shape may grow from a ping
+// sweep into a port sweep, not back.
+var rank = map[string]int{
+	ActionPingsweep: 1, ActionPortscan: 2, ActionPortsweep: 2, ActionIPProtoScan: 2,
+	ActionOSScan: 2, ActionBlockscan: 3,
 }
 
 // endEpisode ends the source's open episodes — scan and honeyport — with
@@ -98,7 +128,7 @@ func (e *Engine) endEpisode(s *source, ns int64, why string) {
 	}
 	delete(e.active, s.addr)
 	for _, m := range s.ep.members {
-		if ms := e.srcs.peek(m); ms != nil && ms.leader == s.addr {
+		if ms := e.lookup(m); ms != nil && ms.leader == s.addr {
 			ms.leader = noAddr
 		}
 	}
@@ -154,6 +184,7 @@ func nsString(ns int64) string {
 var severity = map[string]int{
 	ActionPortscan: 3, ActionPortsweep: 3, ActionBlockscan: 3, ActionPingsweep: 2,
 	ActionIPProtoScan: 3, ActionDecoyPortscan: 4, ActionDistributedPortscan: 4, ActionHoneyport: 5,
+	ActionOSScan: 3,
 }
 
 var ruleNames = map[string]string{
@@ -165,6 +196,7 @@ var ruleNames = map[string]string{
 	ActionDecoyPortscan:       "Decoy port scan",
 	ActionDistributedPortscan: "Distributed port scan",
 	ActionHoneyport:           "Honeyport touch",
+	ActionOSScan:              "OS fingerprinting",
 }
 
 func transport(t Technique) string {
@@ -179,6 +211,8 @@ func transport(t Technique) string {
 		return "ip"
 	case TechARP:
 		return "arp"
+	case TechNDP:
+		return "icmp"
 	}
 	return "tcp"
 }
@@ -186,8 +220,8 @@ func transport(t Technique) string {
 func (e *Engine) buildAlert(s *source, phase string, ns int64, why string) *Alert {
 	v := s.ep.v
 	tech := s.technique(v.action)
-	src := s.addr.String()
-	epID := eventID(e.cfg.Sensor, src, nsString(s.ep.start))
+	epID := s.episodeID(e)
+	src := s.shownAddr().String()
 	if s.ep.face.IsValid() {
 		src = s.ep.face.String()
 	}
@@ -207,8 +241,19 @@ func (e *Engine) buildAlert(s *source, phase string, ns int64, why string) *Aler
 		Succeeded:  s.succeeded,
 		Unanswered: s.unanswered,
 		Retried:    s.retried,
+		Unseen:     s.unseen,
 		Reason:     v.reason,
+		Shape:      s.ep.shape,
 		EndReason:  why,
+	}
+	if e.aggregated(s) && s.v6 != nil {
+		bits := e.cfg.IPv6PrefixLen
+		a.Portsnare.Scan.SourcePrefix = netip.PrefixFrom(s.addr, bits).String()
+		addrs := make([]string, min(int(s.v6.n), e.cfg.Samples))
+		for i := range addrs {
+			addrs[i] = s.v6.addrs[i].String()
+		}
+		a.Portsnare.Scan.SourceAddresses = addrs
 	}
 	a.Portsnare.Suppressed, a.Portsnare.Allowlist = allowlistOf(s)
 	n := min(int(s.nPorts), e.cfg.Samples)
@@ -220,7 +265,8 @@ func (e *Engine) buildAlert(s *source, phase string, ns int64, why string) *Aler
 	}
 	a.Portsnare.Scan.HostsSample = hosts
 	related := []string{src}
-	single := v.action == ActionPortscan || v.action == ActionIPProtoScan || v.action == ActionDecoyPortscan || s.hosts == 1
+	single := v.action == ActionPortscan || v.action == ActionIPProtoScan || v.action == ActionDecoyPortscan ||
+		v.action == ActionOSScan || s.hosts == 1
 	if single && s.maxHost.IsValid() {
 		a.Destination = &Endpoint{IP: s.maxHost.String()}
 	} else if single && s.hosts == 1 {
@@ -242,6 +288,9 @@ func (e *Engine) buildAlert(s *source, phase string, ns int64, why string) *Aler
 	}
 	a.Related.IP = related
 	a.Message = message(a, s)
+	if s.ep.shape != "" {
+		a.Message += "; its probes now make a " + s.ep.shape
+	}
 	return a
 }
 
@@ -267,7 +316,13 @@ func message(a *Alert, s *source) string {
 	case ActionBlockscan:
 		return fmt.Sprintf("%s blockscan: %s probed %d ports on %d hosts", tech, a.Source.IP, sc.Ports, sc.Hosts)
 	case ActionPingsweep:
-		return fmt.Sprintf("%s ping sweep: %s probed %d hosts", techTitles[sc.Technique], a.Source.IP, s.maxPingHosts)
+		n := s.pingHosts
+		if sc.Technique == "arp" || sc.Technique == "ndp" {
+			n = s.nbrFound
+		}
+		return fmt.Sprintf("%s ping sweep: %s probed %d hosts", techTitles[sc.Technique], a.Source.IP, n)
+	case ActionOSScan:
+		return fmt.Sprintf("OS fingerprinting: %s sent %d OS-detection probes to %s", a.Source.IP, s.osProbes, dst)
 	case ActionIPProtoScan:
 		return fmt.Sprintf("IP protocol scan: %s probed %d protocols on %s", a.Source.IP, s.maxProtosOnHost, dst)
 	case ActionDecoyPortscan:
@@ -279,7 +334,7 @@ func message(a *Alert, s *source) string {
 // techTitles spells technique names as messages show them.
 var techTitles = map[string]string{
 	"syn": "SYN", "connect": "connect", "fin": "FIN", "null": "NULL", "xmas": "Xmas", "ack": "ACK",
-	"maimon": "Maimon", "udp": "UDP", "icmp": "ICMP", "sctp-init": "SCTP INIT", "ipproto": "IP protocol", "arp": "ARP",
+	"maimon": "Maimon", "udp": "UDP", "icmp": "ICMP", "sctp-init": "SCTP INIT", "ipproto": "IP protocol", "arp": "ARP", "ndp": "NDP",
 }
 
 func upperTech(t string) string {

@@ -18,6 +18,8 @@ const (
 	kindTgtPort   = 5 // (dst, tgen, proto, port): a port of a target that failed
 	kindTgtSource = 6 // (dst, tgen, src): a source counted at a target
 	kindOrphan    = 7 // (src, gen, dst, proto, port): an outcome that arrived before its probe
+	kindAsk       = 8 // (dst): a neighbour ask for dst, and whether traffic to dst followed
+	kindLock      = 9 // lock-step probe slots (see lockstep)
 )
 
 // addrKey is an address split into two words for hashing.

@@ -4,9 +4,6 @@ import (
 	"fmt"
 )
 
-// stDecoy marks a first contact that touched a decoy.
-const stDecoy = stUnansweredScored + 1
-
 // honeyEpisode is a source's decoy-touch episode: one start alert at the
 // first touch, updates as touches grow tenfold, an end with every port it
 // touched. It is allocated on the first touch only: most sources never touch
@@ -37,35 +34,12 @@ func (e *Engine) Touch(t *Touch) {
 	p := Probe{Time: t.Time, Src: t.Src, Dst: t.Dst, Proto: t.Proto, Technique: TechHoneyport,
 		SrcPort: t.SrcPort, DstPort: t.DstPort}
 	e.Probe(&p)
-	s := e.srcs.peek(t.Src)
+	s := e.lookup(t.Src)
 	if s == nil {
 		return
 	}
-	if c := e.tab.find(contactKey(s.key, s.gen, keyOf(t.Dst), t.Proto, t.DstPort), now); c != nil && c.n != stDecoy {
-		switch c.n {
-		case stSucceeded: // the decoy accepted the handshake: that is no success
-			s.succeeded--
-			s.failed++
-			s.score += 2
-		case stFailed:
-			s.score++
-		case stUnanswered, stUnansweredScored:
-			s.unanswered--
-			s.failed++
-			s.score++ // the silence's point, if scored, stays; the touch adds the rest
-			if c.n == stUnanswered {
-				s.score++
-			}
-		case stRetrying:
-			s.retried--
-			s.failed++
-			s.score += 2
-		default:
-			s.failed++
-			s.score += 2
-		}
-		c.n = stDecoy
-		s.decoyContacts++
+	if c := e.tab.find(contactKey(s.key, s.gen, keyOf(t.Dst), t.Proto, t.DstPort), now); c != nil {
+		e.decoy(s, c)
 	}
 	if s.hp == nil {
 		s.hp = &honeyEpisode{}
@@ -103,8 +77,8 @@ func (hp *honeyEpisode) addPort(p uint16) {
 
 func (e *Engine) raiseHoney(s *source, phase string, ns int64, why string) {
 	hp := s.hp
-	src := s.addr.String()
-	epID := eventID(e.cfg.Sensor, "honeyport", src, nsString(hp.start))
+	src := s.shownAddr().String()
+	epID := eventID(e.cfg.Sensor, "honeyport", s.addr.String(), nsString(hp.start))
 	hp.seq++
 	proto := "udp"
 	if hp.first.Proto == ProtoTCP {
@@ -139,7 +113,7 @@ func (e *Engine) raiseHoney(s *source, phase string, ns int64, why string) {
 		PortsSample: append([]uint16{}, hp.ports[:hp.nPorts]...),
 	}
 	if s.ep.open {
-		a.Portsnare.ScanEpisode = eventID(e.cfg.Sensor, src, nsString(s.ep.start))
+		a.Portsnare.ScanEpisode = s.episodeID(e)
 	}
 	a.Portsnare.Suppressed, a.Portsnare.Allowlist = allowlistOf(s)
 	if a.Portsnare.Allowlist != nil {

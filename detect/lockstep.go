@@ -25,7 +25,7 @@ func newLockstep(size int) *lockstep {
 // observe records a first contact and pairs its source with any other source
 // that sent the identical probe within the decoy window.
 func (l *lockstep) observe(e *Engine, s *source, p *Probe, ns int64) {
-	k := hash5(kindFlow+16, keyOf(p.Dst), uint64(p.Proto)<<16|uint64(p.DstPort), addrKey{}, uint64(p.SrcPort)<<32|uint64(p.Seq))
+	k := hash5(kindLock, keyOf(p.Dst), uint64(p.Proto)<<16|uint64(p.DstPort), addrKey{}, uint64(p.SrcPort)<<32|uint64(p.Seq))
 	sl := &l.slots[k&l.mask]
 	if sl.key != k || ns-sl.t > int64(e.cfg.DecoyWindow) || ns < sl.t {
 		*sl = lockSlot{key: k, t: ns, n: 1}
@@ -39,7 +39,7 @@ func (l *lockstep) observe(e *Engine, s *source, p *Probe, ns int64) {
 	}
 	for i := 0; i < int(sl.n); i++ {
 		s.addPartner(sl.srcs[i])
-		if o := e.srcs.peek(sl.srcs[i]); o != nil {
+		if o := e.lookup(sl.srcs[i]); o != nil {
 			o.addPartner(p.Src)
 		}
 	}
@@ -64,7 +64,7 @@ func (e *Engine) decoyMembers(s *source) []netip.Addr {
 		return nil
 	}
 	for _, a := range m {
-		if o := e.srcs.peek(a); o != nil {
+		if o := e.lookup(a); o != nil {
 			o.leader = s.addr
 			if o.ep.holdUntil != 0 {
 				o.ep.holdUntil = 0

@@ -1,56 +1,5 @@
 package detect
 
-import "net/netip"
-
-// Contact states (slot.n of a kindContact record).
-const (
-	stPending    = iota // probed, no outcome yet
-	stFailed            // refused: RST, ICMP unreachable
-	stSucceeded         // answered: SYN-ACK, UDP answer, echo reply
-	stUnanswered        // no outcome within the reply timeout
-	stRetrying          // the sender's stack resent the identical SYN while waiting
-	stRetried           // refused, then resent identically: an application retrying
-	// stUnansweredScored is stUnanswered for a source that gets answers:
-	// the silence counted as a failure, which a late answer takes back.
-	stUnansweredScored
-)
-
-func contactKey(src addrKey, gen uint64, dst addrKey, proto uint8, port uint16) uint64 {
-	return hash5(kindContact, src, gen, dst, uint64(proto)<<16|uint64(port))
-}
-
-// orphanSecs is how long an outcome that arrived before its probe waits.
-const orphanSecs = 2
-
-// orphanKey holds an outcome that arrived before its probe.
-func orphanKey(src addrKey, gen uint64, dst addrKey, proto uint8, port uint16) uint64 {
-	return hash5(kindOrphan, src, gen, dst, uint64(proto)<<16|uint64(port))
-}
-
-// flowKey identifies a UDP flow in the direction of its first datagram.
-func flowKey(a addrKey, aport uint16, b addrKey, bport uint16, proto uint8) uint64 {
-	return hash5(kindFlow, a, uint64(aport), b, uint64(proto)<<16|uint64(bport))
-}
-
-// tcpFlowKey identifies a TCP connection in either direction, so that one
-// lookup serves the segments of both ends.
-func tcpFlowKey(a addrKey, aport uint16, b addrKey, bport uint16) uint64 {
-	if b.hi < a.hi || (b.hi == a.hi && (b.lo < a.lo || (b.lo == a.lo && bport < aport))) {
-		a, aport, b, bport = b, bport, a, aport
-	}
-	return flowKey(a, aport, b, bport, ProtoTCP)
-}
-
-// IsGroup reports whether a is a multicast or the limited broadcast address:
-// destinations no scan targets, which carry ordinary LAN chatter (mDNS,
-// SSDP, DHCP) and which no connection-oriented probe can have. The decoder
-// and the decoys share this test.
-func IsGroup(a netip.Addr) bool {
-	return a.IsMulticast() || a == limitedBroadcast
-}
-
-var limitedBroadcast = netip.AddrFrom4([4]byte{255, 255, 255, 255})
-
 // Probe feeds one probe. It does not allocate on the steady-state path.
 func (e *Engine) Probe(p *Probe) {
 	if !p.Src.IsValid() || !p.Dst.IsValid() || p.Src.IsUnspecified() || IsGroup(p.Dst) {
@@ -60,42 +9,24 @@ func (e *Engine) Probe(p *Probe) {
 	now := e.secs(ns)
 	e.probes++
 	src, dst := keyOf(p.Src), keyOf(p.Dst)
-
-	switch p.Technique {
-	case TechACK, TechMaimon, TechTCPOdd:
-		// Operating systems put timestamps on mid-flow segments; scanners'
-		// crafted ACK and FIN+ACK probes carry no options.
-		if p.FP&FPNoTCPOptions == 0 && p.Technique != TechTCPOdd {
-			return
-		}
-		// A segment of a connection seen being accepted is no probe.
-		if e.tab.find(tcpFlowKey(src, p.SrcPort, dst, p.DstPort), now) != nil {
-			return
-		}
-	case TechUDP:
-		// An answer to a datagram seen going the other way is a reply; only
-		// the flow's first answer can tell an outcome.
-		if f := e.tab.find(flowKey(dst, p.DstPort, src, p.SrcPort, ProtoUDP), now); f != nil {
-			e.replies++
-			if f.n == 0 {
-				f.n = 1
-				e.outcome(p.Dst, dst, p.Src, src, ProtoUDP, p.SrcPort, Succeeded, ns, now)
-			}
-			return
-		}
-		if _, isNew := e.tab.upsert(flowKey(src, p.SrcPort, dst, p.DstPort, ProtoUDP), now, 0); !isNew {
-			return // a flow already judged by its first datagram
-		}
-		// A datagram from a service port to an ephemeral one is an answer
-		// whose request the sensor did not see (DNS, NTP, QUIC servers).
-		if p.SrcPort < 1024 && p.DstPort >= 1024 {
-			return
-		}
+	e.expire(ns)
+	if p.Technique == TechConnect && zmapSYN(p) {
+		// A raw-socket SYN dressed in Windows' options (zmap >= 4.1): the
+		// decoder took it for an operating system's connect().
+		p.Technique = TechSYN
+	}
+	neighbour := p.Technique == TechARP || p.Technique == TechNDP
+	if !neighbour && e.asking(ns) {
+		e.markUsed(dst, now)
+	}
+	if !e.isProbe(p, src, dst, ns, now) {
+		return
 	}
 
-	s, created := e.srcs.get(p.Src, src, ns)
+	sa, sk := e.agg(p.Src, src)
+	s, created := e.srcs.get(sa, sk, ns)
 	if !created && ns-s.last > int64(e.cfg.IdleTimeout) {
-		e.endEpisode(s, s.last, "idle")
+		e.endEpisode(s, s.last, EndIdle)
 		e.srcs.renew(s, ns)
 	}
 	if s.probes == 0 {
@@ -105,61 +36,100 @@ func (e *Engine) Probe(p *Probe) {
 		s.last = ns
 	}
 	s.probes++
-	if s.pendLen > 0 {
-		e.judgePending(s, ns, now)
+	if e.aggregated(s) {
+		s.noteAddr(p.Src)
 	}
+	odd := e.oddEvidence(s, p, ns)
 
-	c, isNew := e.tab.upsert(contactKey(src, s.gen, dst, p.Proto, p.DstPort), now, s.prio())
+	c, isNew := e.tab.upsert(contactKey(sk, s.gen, dst, p.Proto, p.DstPort), now, s.prio())
 	if !isNew {
 		e.repeat(s, c, p)
+		if odd {
+			e.evaluate(s, ns)
+		}
 		return
 	}
 	c.n = stPending
 	c.sport = p.SrcPort
 	c.seq = p.Seq
-	e.firstContact(s, p, src, dst, now)
+	w := waiting{s: s, gen: s.gen, key: c.key, t: ns, tech: p.Technique}
+	if neighbour {
+		w.ask = e.ask(dst, ns, now)
+	}
+	e.firstContact(s, p, sk, dst, now)
 	e.authorize(s, p)
-	s.pushPending(c.key, ns)
-	if p.Technique != TechConnect && p.Technique != TechARP {
+	e.wait.push(w)
+	if p.Technique != TechConnect && !neighbour {
 		// Decoys are forged packets; an operating system's connect()
-		// cannot send them, so its SYNs need no lock-step check. ARP
-		// requests carry no port or sequence number to be in step on.
+		// cannot send them, so its SYNs need no lock-step check. Neighbour
+		// asks carry no port or sequence number to be in step on.
 		e.lock.observe(e, s, p, ns)
 	}
-	if s.contacts == 2 {
+	if s.contacts+s.nbrAsks == 2 {
 		e.srcs.promote(s)
 	}
 	// An outcome that arrived before its probe (see outcome) applies now.
 	// (Only looked for while one may be waiting: they are rare.)
 	if e.orphans && (now < e.orphanAt || now-e.orphanAt <= orphanSecs) {
-		if o := e.tab.find(orphanKey(src, s.gen, dst, p.Proto, p.DstPort), now); o != nil && age(o, now) <= orphanSecs {
+		if o := e.tab.find(orphanKey(sk, s.gen, dst, p.Proto, p.DstPort), now); o != nil && age(o, now) <= orphanSecs {
 			out := Outcome(o.n)
 			o.key = 0
-			e.outcome(p.Src, src, p.Dst, dst, p.Proto, p.DstPort, out, ns, now) // evaluates
+			e.outcome(&answer{prober: p.Src, pk: src, target: p.Dst, tk: dst, proto: p.Proto,
+				proberPort: p.SrcPort, targetPort: p.DstPort, out: out, ns: ns, now: now}) // evaluates
 			return
 		}
 	}
 	e.evaluate(s, ns)
 }
 
-// repeat handles a probe to a contact already made. Only an identical TCP
-// SYN matters: the sender's own stack retransmitting. Scanners move on once
-// a port has answered; an application with a list of peers retries.
+// isProbe sorts out packets the decoder could not judge alone: segments of
+// connections, answers to datagrams, answers in odd shapes.
+func (e *Engine) isProbe(p *Probe, src, dst addrKey, ns int64, now uint32) bool {
+	switch p.Technique {
+	case TechACK, TechMaimon, TechTCPOdd:
+		if e.challengeACK(p, src, dst, ns, now) {
+			return false
+		}
+		// Operating systems put timestamps on mid-flow segments; scanners'
+		// crafted ACK and FIN+ACK probes carry no options — but for nmap's
+		// OS detection, whose probes are marked.
+		if p.FP&(FPNoTCPOptions|FPNmapOS) == 0 && p.Technique != TechTCPOdd {
+			return false
+		}
+		// A segment of a connection seen being accepted is no probe.
+		if e.tab.find(tcpFlowKey(src, p.SrcPort, dst, p.DstPort), now) != nil {
+			return false
+		}
+	case TechUDP:
+		// An answer to a datagram seen going the other way is a reply; only
+		// the flow's first answer can tell an outcome.
+		if f := e.tab.find(flowKey(dst, p.DstPort, src, p.SrcPort, ProtoUDP), now); f != nil {
+			e.replies++
+			if f.n == 0 {
+				f.n = 1
+				e.outcome(&answer{prober: p.Dst, pk: dst, target: p.Src, tk: src, proto: ProtoUDP,
+					proberPort: p.DstPort, targetPort: p.SrcPort, out: Succeeded, ns: ns, now: now})
+			}
+			return false
+		}
+		if _, isNew := e.tab.upsert(flowKey(src, p.SrcPort, dst, p.DstPort, ProtoUDP), now, 0); !isNew {
+			return false // a flow already judged by its first datagram
+		}
+		// A datagram from a service port to an ephemeral one is an answer
+		// whose request the sensor did not see (DNS, NTP, QUIC servers).
+		if p.SrcPort < 1024 && p.DstPort >= 1024 {
+			return false
+		}
+	}
+	return true
+}
+
+// repeat handles a probe to a contact already made. An identical TCP SYN is
+// the sender's own stack retransmitting (Linux while it waits, Windows also
+// after each RST): counted, and weighed neither way — how a stack
+// retransmits says nothing about intent.
 func (e *Engine) repeat(s *source, c *slot, p *Probe) {
-	if p.Technique != TechSYN && p.Technique != TechConnect {
-		return
-	}
-	if c.sport != p.SrcPort || c.seq != p.Seq {
-		return
-	}
-	switch c.n {
-	case stFailed:
-		c.n = stRetried
-		s.failed--
-		s.score--
-		s.retried++
-	case stPending:
-		c.n = stRetrying
+	if (p.Technique == TechSYN || p.Technique == TechConnect) && c.sport == p.SrcPort && c.seq == p.Seq {
 		s.retried++
 	}
 }
@@ -167,22 +137,18 @@ func (e *Engine) repeat(s *source, c *slot, p *Probe) {
 // firstContact updates the source's breadth counters for a new contact.
 func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32) {
 	ns := p.Time.UnixNano()
-	s.contacts++
 	s.tech[p.Technique]++
-	if s.contacts == 1 {
-		s.firstSport, s.firstSeq = p.SrcPort, p.Seq
-	} else if p.SrcPort == s.firstSport && p.Seq == s.firstSeq {
-		s.sameSportSeq++
-	}
 	e.toolEvidence(s, p)
 
-	if p.Technique == TechARP {
-		// ARP requests count towards ARP sweeps only: a host asking for its
-		// gateway has not probed a host.
-		e.countPing(s, p, src, now)
-		s.arpOrder.step(dst.lo, ns)
+	if p.Technique == TechARP || p.Technique == TechNDP {
+		// Neighbour asks count towards neighbour discovery only: a host
+		// asking for its gateway has not probed a host.
+		s.nbrAsks++
+		s.nbrOrder.step(dst.lo, ns)
 		return
 	}
+	s.contacts++
+	e.sentTo(dst, ns)
 	// One record per (source, host) counts the ports (n) and IP protocols
 	// (seq) probed there; its creation marks a new host.
 	h, isNew := e.tab.upsert(hash5(kindHostPorts, src, s.gen, dst, 0), now, s.prio())
@@ -225,107 +191,11 @@ func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32)
 	}
 }
 
-// countPing counts hosts sent echo, timestamp, mask or ARP requests.
+// countPing counts hosts sent echo, timestamp or address-mask requests.
 func (e *Engine) countPing(s *source, p *Probe, src addrKey, now uint32) {
 	ph, _ := e.tab.upsert(hash5(kindPortHosts, src, s.gen, addrKey{}, uint64(p.Proto)<<16|uint64(p.DstPort)), now, s.prio())
 	ph.n++
-	if ph.n > s.maxPingHosts {
-		s.maxPingHosts = ph.n
+	if ph.n > s.pingHosts {
+		s.pingHosts = ph.n
 	}
-}
-
-// judgePending counts first contacts left unanswered past the reply timeout.
-// They count as failures only when this source does receive answers: in a
-// one-way capture silence says nothing.
-func (e *Engine) judgePending(s *source, ns int64, now uint32) {
-	deadline := ns - int64(e.cfg.ReplyTimeout)
-	for {
-		k, ok := s.popExpired(deadline)
-		if !ok {
-			return
-		}
-		c := e.tab.find(k, now)
-		if c == nil || c.n != stPending {
-			continue
-		}
-		c.n = stUnanswered
-		s.unanswered++
-		if s.answered > 0 {
-			c.n = stUnansweredScored
-			s.score++
-		}
-	}
-}
-
-// Reply feeds one reply. Replies never create state: only a source already
-// tracked for its probes learns the outcome.
-func (e *Engine) Reply(r *Reply) {
-	if !r.Prober.IsValid() || !r.Target.IsValid() {
-		return
-	}
-	ns := r.Time.UnixNano()
-	now := e.secs(ns)
-	e.replies++
-	prober, target := keyOf(r.Prober), keyOf(r.Target)
-	if r.Proto == ProtoTCP && r.Outcome == Succeeded {
-		// The ACKs and FIN+ACKs that follow belong to this connection.
-		e.tab.upsert(tcpFlowKey(prober, r.ProberPort, target, r.TargetPort), now, 0)
-	}
-	e.outcome(r.Prober, prober, r.Target, target, r.Proto, r.TargetPort, r.Outcome, ns, now)
-}
-
-// outcome records what became of the first contact prober→target:port.
-func (e *Engine) outcome(pa netip.Addr, prober addrKey, ta netip.Addr, target addrKey, proto uint8, port uint16, o Outcome, ns int64, now uint32) {
-	s := e.srcs.peekKey(pa, prober)
-	if s == nil {
-		return
-	}
-	c := e.tab.find(contactKey(prober, s.gen, target, proto, port), now)
-	if c == nil {
-		// The probe may still be on its way: packets read from several
-		// capture sockets can reach the engine out of order (an ICMP error
-		// and the datagram it quotes hash to different sockets). Keep the
-		// outcome briefly for the contact to pick up.
-		o2, _ := e.tab.upsert(orphanKey(prober, s.gen, target, proto, port), now, 0)
-		o2.n = uint32(o)
-		e.orphanAt, e.orphans = now, true
-		return
-	}
-	e.matched++
-	s.answered++
-	switch c.n {
-	case stPending, stRetrying:
-	case stUnanswered, stUnansweredScored:
-		// A late answer: undo the silence.
-		s.unanswered--
-		if c.n == stUnansweredScored {
-			s.score--
-		}
-	default:
-		return // only a contact's first outcome counts
-	}
-	if c.n == stRetrying {
-		s.retried--
-	}
-	if proto == ProtoARP && port == ARPPort {
-		// A neighbour answering ARP says nothing about scanning either way.
-		c.n = stSucceeded
-		return
-	}
-	switch o {
-	case Failed:
-		c.n = stFailed
-		s.failed++
-		s.score++
-		if !s.ep.open {
-			e.tgts.failed(e, ta, target, pa, s.key, proto, port, ns, now)
-		}
-	case Succeeded:
-		c.n = stSucceeded
-		s.succeeded++
-		if s.score > -int32(e.cfg.SuccessCredit) {
-			s.score--
-		}
-	}
-	e.evaluate(s, ns)
 }

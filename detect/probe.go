@@ -158,4 +158,11 @@ type Reply struct {
 	// ICMP type for ICMP contacts.
 	ProberPort, TargetPort uint16
 	Outcome                Outcome
+	// AnswersProbe: the reply can only be the answer to a probe — a SYN-ACK,
+	// a RST-ACK with sequence number 0 (the answer to a segment without ACK:
+	// a SYN, FIN, NULL or Xmas probe), an ICMP error quoting the probe, an
+	// ICMP echo reply. A RST that closes a connection is not one. Only such
+	// a reply makes the engine infer a probe it did not see (a tap on an
+	// asymmetric path sees only the target's side).
+	AnswersProbe bool
 }

@@ -6,17 +6,14 @@ import "net/netip"
 // them inline so that tracking a source never allocates beyond its record.
 const maxSamples = 16
 
-// pendingSlots is how many unanswered first contacts a source remembers to
-// judge after the reply timeout. When more are outstanding the oldest are
-// forgotten unjudged: a fast scanner is caught by breadth long before.
-const pendingSlots = 8
-
 // source is what the engine remembers about one source address. It is a
 // fixed-size record (no maps or slices), recycled when evicted, so probes
 // from a source already tracked allocate nothing; a new source costs the
 // LRU's list entry (golang-lru allocates one per insertion).
 type source struct {
 	// Hot fields, read by every probe, come first and share cache lines.
+	// addr is the tracked address: the source itself or, for an IPv6
+	// source aggregated by prefix, the prefix's first address (see agg).
 	addr      netip.Addr
 	key       addrKey
 	gen       uint64 // generation: keys into the tables include it, so a reset forgets
@@ -24,48 +21,62 @@ type source struct {
 	last      int64
 	touched   int64 // last LRU recency refresh (see sourceTable.front)
 	probes    uint64
-	contacts  uint32
-	pendHead  uint8
-	pendLen   uint8
-	protected bool // left probation (see sourceTable)
-	pending   [pendingSlots]pendingContact
+	contacts  uint32     // first contacts of ports, pings and protocols (neighbour asks apart)
+	protected bool       // left probation (see sourceTable)
 	leader    netip.Addr // set when this source is folded into another's decoy episode
 	ep        episode
 
 	hosts, ports                  uint32
 	failed, succeeded, unanswered uint32
-	retried                       uint32 // contacts the sender's own stack re-sent identically
-	answered                      uint32 // replies of any outcome: the capture shows this source's return path
-	score                         int32  // Threshold Random Walk: failed minus succeeded first contacts, floored
+	retried                       uint32 // probes the sender's own stack re-sent identically: counted, never weighed
+	answered                      uint32 // answers to port and ping contacts: the capture shows this source's return path
+	unseen                        uint32 // contacts known only from the target's answers to them
+	score                         int32  // Threshold Random Walk over port and protocol contacts, floored
 	maxPortsOnHost                uint32
 	maxHostsOnPort                uint32
-	maxProtosOnHost, maxPingHosts uint32
+	maxProtosOnHost               uint32
+	pingHosts, pingOK, pingDead   uint32 // hosts sent ICMP requests; of them answered, and unanswered or unreachable
+	nbrAsks                       uint32 // neighbour (ARP/NDP) asks for new addresses
+	nbrFound                      uint32 // of them, asks not followed by traffic to the address: discovery
+	nbrBurst                      burst  // discovery asks within the burst window
+	odd                           uint32 // probes no operating system sends
+	oddBurst                      burst  // odd probes within the burst window
+	osProbes                      uint32 // nmap OS-detection probes
 	maxHost                       netip.Addr
 	maxPort                       uint16
 	maxProto                      uint8
 	portOrder                     orderTrack // new ports on a host already probed
 	hostOrder                     orderTrack // new hosts
-	arpOrder                      orderTrack // ARP requests, kept apart: the stack's own ARP interleaves with IP probes
+	nbrOrder                      orderTrack // neighbour asks, kept apart: the stack's own ARP interleaves with IP probes
 	tech                          [numTechniques]uint32
 	nmapish, masscanish, zmapish  uint32
-	firstSport                    uint16
-	firstSeq                      uint32
-	sameSportSeq                  uint32
 	partners                      [4]partner // lock-step co-senders (decoy detection)
 	authorized                    bool       // the policy has judged this episode's first contact
 	exceeded                      bool       // a probe left the covering rule's scope
 	rule                          string     // the allowlist rule covering this source, if any
 	decoyContacts                 uint32     // first contacts that were decoy touches
 	hp                            *honeyEpisode
+	v6                            *prefixAddrs // addresses seen, for a source aggregated by IPv6 prefix
 
 	nPorts, nHosts uint8
 	portsSample    [maxSamples]uint16
 	hostsSample    [maxSamples]netip.Addr
 }
 
-type pendingContact struct {
-	key uint64
-	t   int64
+// burst counts events within a window of packet time: the count restarts
+// when the window since the burst's first event has passed.
+type burst struct {
+	start int64
+	n     uint32
+}
+
+// add counts an event at ns and returns the count within the window.
+func (b *burst) add(ns, window int64) uint32 {
+	if b.n == 0 || ns-b.start > window || ns < b.start {
+		b.start, b.n = ns, 0
+	}
+	b.n++
+	return b.n
 }
 
 type partner struct {
@@ -90,27 +101,6 @@ func (s *source) addHostSample(a netip.Addr) {
 		s.hostsSample[s.nHosts] = a
 		s.nHosts++
 	}
-}
-
-// pushPending remembers a new first contact until its reply timeout.
-func (s *source) pushPending(key uint64, t int64) {
-	if s.pendLen == pendingSlots {
-		s.pendHead = (s.pendHead + 1) % pendingSlots
-		s.pendLen--
-	}
-	s.pending[(s.pendHead+s.pendLen)%pendingSlots] = pendingContact{key, t}
-	s.pendLen++
-}
-
-// popExpired returns the oldest pending contact older than deadline.
-func (s *source) popExpired(deadline int64) (uint64, bool) {
-	if s.pendLen == 0 || s.pending[s.pendHead].t > deadline {
-		return 0, false
-	}
-	k := s.pending[s.pendHead].key
-	s.pendHead = (s.pendHead + 1) % pendingSlots
-	s.pendLen--
-	return k, true
 }
 
 func (s *source) addPartner(a netip.Addr) uint32 {

@@ -2,15 +2,23 @@ package detect
 
 import (
 	"fmt"
+	"math/bits"
 	"net/netip"
 
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 )
 
-// targets detects distributed scans: many sources, none of which has
-// probed enough to be flagged alone, together failing on many ports of one
-// target. Only refused first contacts count, so a busy server that many
-// clients reach successfully never qualifies.
+// targets detects distributed scans: several sources splitting the ports of
+// one target among them within one window, each probing a few. Only
+// refused first contacts count, so a busy server that many clients reach
+// successfully never qualifies, and a service that is down (many clients
+// refused on one port) is no scan of many ports.
+//
+// The participants are the sources that failed there within the window,
+// probed fewer than DistributedPorts ports of the target each (a source
+// that covered that many alone is a scan of its own, not a share of
+// another) and whose ports were mostly their own (see participants). A
+// participant also alerted on its own is referenced by its episode id.
 type targets struct {
 	lru  *simplelru.LRU[netip.Addr, *target]
 	gen  uint64
@@ -19,114 +27,193 @@ type targets struct {
 }
 
 type target struct {
-	addr    netip.Addr
-	gen     uint64
-	first   int64
-	last    int64
-	ports   uint32
-	sources uint32
-	open    bool
-	seq     uint32
-	portsS  []uint16
-	// contrib lists the contributing sources (the first maxContrib) with
-	// the ports each failed on here.
+	addr  netip.Addr
+	gen   uint64
+	first int64
+	last  int64
+	open  bool
+	seq   uint32
+	// contrib lists the sources that failed here (at most maxContrib; a
+	// newcomer takes the place of one idle for longer than the window).
 	contrib []contribution
+	// ports lists the ports that failed here (at most maxTargetPorts),
+	// each with the set of contributors (bit i: contrib[i]) refused there.
+	ports []targetPort
+	// members is the set of participants when the alert was raised, and
+	// grows while it is open.
+	members uint64
 }
-
-// maxContrib bounds the sources a target remembers by name.
-const maxContrib = 64
 
 type contribution struct {
 	src   netip.Addr
-	ports uint32
+	first int64
+	last  int64
+	ports uint32 // ports of this target this source failed on
+	// episode is the id of the source's own episode, once it is alerted
+	// on its own while a member.
+	episode string
 }
+
+type targetPort struct {
+	proto uint8
+	port  uint16
+	by    uint64
+}
+
+const (
+	// maxContrib bounds the sources a target remembers: one bit each.
+	maxContrib = 64
+	// maxTargetPorts bounds the failed ports a target remembers.
+	maxTargetPorts = 4096
+)
 
 func newTargets(e *Engine, size int) *targets {
 	ts := &targets{open: make(map[netip.Addr]*target), e: e}
 	// An open target pushed out for room still ends with its summary.
 	ts.lru, _ = simplelru.NewLRU[netip.Addr, *target](size, func(_ netip.Addr, t *target) {
 		if t.open {
-			ts.finish(ts.e, t, t.last, "evicted")
+			ts.finish(ts.e, t, t.last, EndEvicted)
 		}
 	})
 	return ts
 }
 
-// failed records that src's first contact to dst proto/port was refused.
-func (ts *targets) failed(e *Engine, dst netip.Addr, dk addrKey, src netip.Addr, sk addrKey, proto uint8, port uint16, ns int64, now uint32) {
-	t, ok := ts.lru.Get(dst)
-	if !ok || ns-t.last > int64(e.cfg.IdleTimeout) {
+// failed records that s's first contact a was refused.
+func (ts *targets) failed(e *Engine, s *source, a *answer) {
+	ns := a.ns
+	win := int64(e.cfg.DistributedWindow)
+	t, ok := ts.lru.Get(a.target)
+	if !ok || ns-t.last > win {
 		if ok && t.open {
-			ts.end(e, t, t.last, "idle")
+			ts.end(e, t, t.last, EndIdle)
 		}
 		ts.gen++
-		t = &target{addr: dst, gen: ts.gen, first: ns}
-		ts.lru.Add(dst, t)
+		t = &target{addr: a.target, gen: ts.gen, first: ns}
+		ts.lru.Add(a.target, t)
 	}
 	t.last = max(t.last, ns)
-	if _, isNew := e.tab.upsert(hash5(kindTgtPort, dk, t.gen, addrKey{}, uint64(proto)<<16|uint64(port)), now, 1); isNew {
-		t.ports++
-		if len(t.portsS) < e.cfg.Samples {
-			t.portsS = append(t.portsS, port)
-		}
-	}
-	if _, isNew := e.tab.upsert(hash5(kindTgtSource, dk, t.gen, sk, 0), now, 1); isNew {
-		t.sources++
-		if len(t.contrib) < maxContrib {
-			t.contrib = append(t.contrib, contribution{src: src})
-		}
-	}
-	for i := range t.contrib {
-		if t.contrib[i].src == src {
-			t.contrib[i].ports++
-		}
-	}
-	if t.open || t.ports < uint32(e.cfg.DistributedPorts) || t.sources < uint32(e.cfg.DistributedSources) {
+	i := t.contributor(s.shownAddr(), ns, win)
+	if i < 0 {
 		return
 	}
-	// The members are the contributors that have not been flagged on their
-	// own: several scanners that each failed here a few times before being
-	// caught are separate scans, not one distributed scan.
-	var members, ports uint32
-	for _, c := range t.contrib {
-		if s := e.srcs.peek(c.src); s == nil || (!s.ep.open && !s.leader.IsValid()) {
-			members++
-			ports += c.ports
+	t.contrib[i].ports++
+	t.contrib[i].last = max(t.contrib[i].last, ns)
+	t.addPort(a.proto, a.targetPort, i)
+	if t.open {
+		if t.isMember(i, ns, e) {
+			t.members |= 1 << i
 		}
-	}
-	if members < uint32(e.cfg.DistributedSources) || ports < uint32(e.cfg.DistributedPorts) {
+		if s.ep.open && t.members&(1<<i) != 0 && t.contrib[i].episode == "" {
+			t.contrib[i].episode = s.episodeID(e)
+		}
 		return
 	}
+	m := t.participants(ns, e)
+	if bits.OnesCount64(m) < e.cfg.DistributedSources || t.portsOf(m) < e.cfg.DistributedPorts {
+		return
+	}
+	t.members = m
 	t.open = true
 	ts.open[t.addr] = t
 	ts.raise(e, t, PhaseStart, ns, "")
 }
 
-// memberAddrs lists the contributors not flagged on their own, at most n.
-func (ts *targets) memberAddrs(e *Engine, t *target, n int) []string {
-	var out []string
-	for _, c := range t.contrib {
-		if len(out) == n {
-			break
-		}
-		if s := e.srcs.peek(c.src); s == nil || (!s.ep.open && !s.leader.IsValid()) {
-			out = append(out, c.src.String())
+// contributor returns the index of src among t's contributors, adding it
+// if new; -1 when there is no room.
+func (t *target) contributor(src netip.Addr, ns, win int64) int {
+	for i := range t.contrib {
+		if t.contrib[i].src == src {
+			return i
 		}
 	}
-	return out
+	if len(t.contrib) < maxContrib {
+		t.contrib = append(t.contrib, contribution{src: src, first: ns, last: ns})
+		return len(t.contrib) - 1
+	}
+	// Reuse the place of a contributor idle for longer than the window
+	// (never a member of an open alert).
+	for i := range t.contrib {
+		if ns-t.contrib[i].last > win && t.members&(1<<i) == 0 {
+			clear := ^uint64(1 << i)
+			for j := range t.ports {
+				t.ports[j].by &= clear
+			}
+			t.contrib[i] = contribution{src: src, first: ns, last: ns}
+			return i
+		}
+	}
+	return -1
+}
+
+func (t *target) addPort(proto uint8, port uint16, i int) {
+	for j := range t.ports {
+		if t.ports[j].port == port && t.ports[j].proto == proto {
+			t.ports[j].by |= 1 << i
+			return
+		}
+	}
+	if len(t.ports) < maxTargetPorts {
+		t.ports = append(t.ports, targetPort{proto: proto, port: port, by: 1 << i})
+	}
+}
+
+// isMember: contributor i failed here within the window and probed fewer
+// ports of the target than a scan of its own would.
+func (t *target) isMember(i int, ns int64, e *Engine) bool {
+	c := &t.contrib[i]
+	return ns-c.last <= int64(e.cfg.DistributedWindow) && c.ports < uint32(e.cfg.DistributedPorts)
+}
+
+// participants is the set of contributors that are members now and whose
+// ports are mostly their own: sources splitting a target's ports among them
+// probe disjoint slices, while independent scanners of one target overlap
+// on the ports everyone tries first.
+func (t *target) participants(ns int64, e *Engine) uint64 {
+	var m uint64
+	for i := range t.contrib {
+		if t.isMember(i, ns, e) {
+			m |= 1 << i
+		}
+	}
+	if bits.OnesCount64(m) < e.cfg.DistributedSources {
+		return m
+	}
+	var own [maxContrib]uint32
+	for j := range t.ports {
+		if by := t.ports[j].by & m; by != 0 && by&(by-1) == 0 {
+			own[bits.TrailingZeros64(by)]++
+		}
+	}
+	for i := range t.contrib {
+		if m&(1<<i) != 0 && 2*own[i] < t.contrib[i].ports {
+			m &^= 1 << i
+		}
+	}
+	return m
+}
+
+// portsOf counts the ports that members of m failed on.
+func (t *target) portsOf(m uint64) int {
+	n := 0
+	for j := range t.ports {
+		if t.ports[j].by&m != 0 {
+			n++
+		}
+	}
+	return n
 }
 
 func (ts *targets) tick(e *Engine, ns int64) {
-	for _, t := range ts.open {
+	for _, t := range sortedTargets(ts.open) {
 		if ns-t.last > int64(e.cfg.EndAfter) {
-			ts.end(e, t, ns, "idle")
+			ts.end(e, t, ns, EndIdle)
 		}
 	}
 }
 
 func (ts *targets) flush(e *Engine, ns int64) {
-	for _, t := range ts.open {
-		ts.end(e, t, ns, "flush")
+	for _, t := range sortedTargets(ts.open) {
+		ts.end(e, t, ns, EndFlush)
 	}
 }
 
@@ -146,20 +233,37 @@ func (ts *targets) raise(e *Engine, t *target, phase string, ns int64, why strin
 	dst := t.addr.String()
 	epID := eventID(e.cfg.Sensor, "distributed", dst, nsString(t.first))
 	t.seq++
-	srcs := ts.memberAddrs(e, t, e.cfg.Samples)
-	if len(srcs) == 0 {
-		srcs = []string{t.contrib[0].src.String()}
+	var srcs, eps []string
+	var samples []uint16
+	for i := range t.contrib {
+		if t.members&(1<<i) == 0 {
+			continue
+		}
+		c := &t.contrib[i]
+		srcs = append(srcs, c.src.String())
+		if s := e.lookup(c.src); c.episode == "" && s != nil && s.ep.open {
+			c.episode = s.episodeID(e)
+		}
+		if c.episode != "" {
+			eps = append(eps, c.episode)
+		}
 	}
+	for j := range t.ports {
+		if t.ports[j].by&t.members != 0 && len(samples) < e.cfg.Samples {
+			samples = append(samples, t.ports[j].port)
+		}
+	}
+	nports := uint32(t.portsOf(t.members))
 	a := e.newAlert(ActionDistributedPortscan, phase, epID, t.seq, t.first, t.last, ns)
-	a.Message = fmt.Sprintf("distributed portscan: %d sources probed %d ports on %s", t.sources, t.ports, dst)
+	a.Message = fmt.Sprintf("distributed portscan: %d sources probed %d ports on %s", len(srcs), nports, dst)
 	a.Source = Endpoint{IP: srcs[0]}
 	a.Destination = &Endpoint{IP: dst}
 	a.Related = Related{IP: append(append([]string{}, srcs...), dst)}
 	a.Network = Network{Transport: "tcp"}
 	a.Portsnare.Scan = ScanData{
-		Technique: "mixed", Order: "unknown", Contacts: t.ports, Ports: t.ports, Hosts: 1,
-		Failed: t.ports, Reason: "distributed-failures", PortsSample: t.portsS,
-		HostsSample: []string{dst}, Sources: srcs, EndReason: why,
+		Technique: "mixed", Order: "unknown", Contacts: nports, Ports: nports, Hosts: 1,
+		Failed: nports, Reason: "distributed-failures", PortsSample: samples,
+		HostsSample: []string{dst}, Sources: srcs, Episodes: eps, EndReason: why,
 	}
 	e.alerts[ActionDistributedPortscan+"/"+phase]++
 	e.sink(a)

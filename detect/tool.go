@@ -4,14 +4,34 @@ package detect
 // The tool is reported as evidence only; no verdict depends on it.
 func (e *Engine) toolEvidence(s *source, p *Probe) {
 	switch {
-	case p.IPID == 54321:
-		// zmap (before 2.x) sends every probe with this IP id.
+	case p.IPID == 54321 && p.Dst.Is4():
+		// zmap before 4.1 sends every probe with this IP id.
+		s.zmapish++
+	case p.Proto == ProtoTCP && zmapSYN(p):
 		s.zmapish++
 	case p.Proto == ProtoTCP && p.Dst.Is4() && masscanID(p):
+		s.masscanish++
+	case p.Proto == ProtoTCP && masscanSYN(p):
 		s.masscanish++
 	case p.Proto == ProtoTCP && nmapTCP(p):
 		s.nmapish++
 	}
+}
+
+// zmapSYN: zmap since 4.1 sends a random IP id, TTL 64, window 65535 and
+// Windows' option layout — which Windows itself sends with TTL 128 and a
+// window of 64240 or 8192, so the combination is zmap's.
+func zmapSYN(p *Probe) bool {
+	return (p.Technique == TechSYN || p.Technique == TechConnect) &&
+		p.FP&FPWindowsOptions != 0 && p.Window == 65535 && p.TTL <= 64 && p.FP&FPPayload == 0
+}
+
+// masscanSYN: masscan since late 2023 (1.3.9) sends window 1025 with an
+// MSS option and TTL 255; before, window 1024 and no options (its IP id,
+// derived from the destination, port and sequence number, marks both).
+func masscanSYN(p *Probe) bool {
+	return p.Technique == TechSYN && p.TTL > 128 &&
+		(p.Window == 1025 && p.FP&FPMSSOnly != 0 || p.Window == 1024 && p.FP&FPNoTCPOptions != 0)
 }
 
 // masscanID: masscan derives the IP id from the destination address, port and

@@ -6,17 +6,37 @@ type verdict struct {
 	reason string
 }
 
-// judge reads the source's counters. Order matters: the most specific and
-// most serious shape wins. Breadth rules stand on their own in one-way captures; where the
-// source gets answers they need most first contacts to have gone unanswered
-// or refused, so a client whose contacts succeed — a browser fanning out, an
-// updater — is not a scanner however wide it reaches.
+// concentration is how many ports of one host, or hosts on one port, make
+// a shape. A scanner maps ports of a host or hosts on a port; a peer-to-peer
+// client contacts each peer on that peer's own random port, which maps
+// nothing, so its failures (stale peers) are no scan however many.
+const concentration = 3
+
+// judge reads the source's evidence, strongest first:
+//
+//  1. probes no operating system sends (IP-protocol scans, nmap's OS
+//     detection, NULL/FIN/Xmas and odd flag sets): a handful is enough;
+//  2. outcomes, where the capture shows answers to this source: refused
+//     and unanswered first contacts against successful ones (Threshold
+//     Random Walk), for a source whose contacts have a scan's shape;
+//  3. breadth, only where no answer to this source is visible (a one-way
+//     capture, or a path whose answers the sensor cannot see);
+//  4. pings and neighbour discovery: many hosts asked, mostly dead, or
+//     many addresses asked on the link and never used.
+//
+// How the sender's stack retransmits is never evidence: many refused ports
+// on one host are a port scan whatever the stack.
 func (e *Engine) judge(s *source) verdict {
 	c := &e.cfg
-	if s.maxProtosOnHost >= uint32(c.IPProtocols) {
+	switch {
+	case s.maxProtosOnHost >= uint32(c.IPProtocols):
 		return verdict{ActionIPProtoScan, "ip-protocols"}
+	case s.osProbes >= uint32(c.OSProbes):
+		return verdict{ActionOSScan, "os-fingerprint"}
+	case s.oddBurst.n >= uint32(c.OddProbes):
+		return verdict{s.shape(), "odd-probes"}
 	}
-	if s.breadthCounts() {
+	if !s.seesOutcomes() {
 		switch {
 		case s.maxPortsOnHost >= uint32(c.VerticalPorts):
 			return verdict{ActionPortscan, "vertical-breadth"}
@@ -25,30 +45,40 @@ func (e *Engine) judge(s *source) verdict {
 		case s.isBlock(uint32(c.BlockContacts)):
 			return verdict{ActionBlockscan, "block-breadth"}
 		}
+	} else if s.score >= int32(c.FailedContacts) && s.shaped() {
+		return verdict{s.shape(), "failed-contacts"}
 	}
 	// Ping sweeps rank below port scans: nmap's host discovery pings before
 	// it sweeps ports, and the sweep is the larger finding.
-	if s.maxPingHosts >= uint32(c.PingHosts) {
-		return verdict{ActionPingsweep, "ping-breadth"}
+	if s.pingHosts >= uint32(c.PingHosts) {
+		if s.answered == 0 {
+			return verdict{ActionPingsweep, "ping-breadth"}
+		}
+		// Where answers show, a sweep is one that finds many hosts dead;
+		// a monitoring system pings hosts that answer.
+		judged := s.pingOK + s.pingDead
+		if 2*s.pingDead >= uint32(c.PingHosts) && 3*s.pingDead >= judged {
+			return verdict{ActionPingsweep, "ping-failures"}
+		}
 	}
-	if s.score >= int32(c.FailedContacts) {
-		return verdict{s.shape(), "failed-contacts"}
+	if s.nbrBurst.n >= uint32(c.PingHosts) {
+		return verdict{ActionPingsweep, "neighbour-discovery"}
 	}
 	return verdict{}
 }
 
-// breadthCounts reports whether breadth alone may flag this source.
-func (s *source) breadthCounts() bool {
-	if s.succeeded*2 >= s.contacts {
-		return false // mostly live services: a client
-	}
-	if s.answered > 0 && s.retried*2 >= s.contacts {
-		// The sender's own TCP stack keeps re-sending to peers that refuse or
-		// stay silent: an application with a stale peer list (P2P bootstrap),
-		// not a scanner, which moves on once a port has answered.
-		return false
-	}
-	return true
+// seesOutcomes reports whether the sensor learns how this source's contacts
+// end: answers to them are visible, or it touched a decoy, whose outcome the
+// sensor knows without one.
+func (s *source) seesOutcomes() bool {
+	return s.answered > 0 || s.decoyContacts > 0
+}
+
+// shaped reports whether the source's contacts map something: several ports
+// of one host, several hosts on one port, or IP protocols.
+func (s *source) shaped() bool {
+	return s.maxPortsOnHost >= concentration || s.maxHostsOnPort >= concentration ||
+		s.maxProtosOnHost >= concentration || s.tech[TechIPProto] > s.contacts/2
 }
 
 // isBlock: many (host, port) pairs, on average at least two ports per host.
@@ -56,17 +86,18 @@ func (s *source) isBlock(min uint32) bool {
 	return s.contacts >= min && s.hosts >= 2 && s.ports >= 2 && s.contacts >= 2*s.hosts
 }
 
-// shape names the scan a source flagged by its outcomes is making.
+// shape names the scan a source's contacts make.
 func (s *source) shape() string {
 	switch {
 	case s.tech[TechIPProto] > s.contacts/2:
 		return ActionIPProtoScan
-	case s.tech[TechICMP]+s.tech[TechARP] > s.contacts/2:
-		return ActionPingsweep
-	case s.hosts >= 2 && s.ports >= 2 && s.contacts >= 2*s.hosts && s.maxPortsOnHost < s.contacts:
+	case s.hosts >= 2 && s.ports >= 2 && s.contacts >= 2*s.hosts && s.maxPortsOnHost < s.contacts &&
+		s.maxPortsOnHost >= concentration && s.maxHostsOnPort >= concentration:
 		return ActionBlockscan
 	case s.maxHostsOnPort > s.maxPortsOnHost:
 		return ActionPortsweep
+	case s.maxPortsOnHost == 0 && s.pingHosts > 0:
+		return ActionPingsweep
 	}
 	return ActionPortscan
 }
@@ -76,7 +107,11 @@ func (s *source) shape() string {
 func (s *source) technique(action string) Technique {
 	switch action {
 	case ActionPingsweep:
-		if s.tech[TechARP] > s.tech[TechICMP] {
+		switch {
+		case s.nbrBurst.n > 0 && s.nbrFound >= s.pingHosts:
+			if s.tech[TechNDP] > s.tech[TechARP] {
+				return TechNDP
+			}
 			return TechARP
 		}
 		return TechICMP
@@ -85,7 +120,8 @@ func (s *source) technique(action string) Technique {
 	}
 	best := TechUnknown
 	for t := range s.tech {
-		if t == int(TechICMP) || t == int(TechIPProto) || t == int(TechARP) {
+		switch Technique(t) {
+		case TechICMP, TechIPProto, TechARP, TechNDP:
 			continue
 		}
 		if s.tech[t] > s.tech[best] {
@@ -105,9 +141,9 @@ func (s *source) technique(action string) Technique {
 // order tells sequential scans (ascending ports or hosts: nmap -r, naive
 // loops) from randomized ones (nmap's default, masscan, zmap).
 func (s *source) order(action string) string {
-	switch {
-	case action == ActionPingsweep && s.technique(action) == TechARP:
-		return s.arpOrder.order()
+	switch tech := s.technique(action); {
+	case action == ActionPingsweep && (tech == TechARP || tech == TechNDP):
+		return s.nbrOrder.order()
 	case action == ActionPortsweep || action == ActionPingsweep:
 		return s.hostOrder.order()
 	}
@@ -121,7 +157,7 @@ func (e *Engine) evaluate(s *source, ns int64) {
 		return
 	}
 	if s.leader.IsValid() {
-		if l := e.srcs.peek(s.leader); l != nil && l.ep.open {
+		if l := e.lookup(s.leader); l != nil && l.ep.open {
 			return // folded into the decoy episode its leader reports
 		}
 		s.leader = noAddr
@@ -140,10 +176,8 @@ func (e *Engine) evaluate(s *source, ns int64) {
 	e.startEpisode(s, v, ns)
 }
 
-// mustHold delays a verdict that the next few seconds could overturn: a
-// source whose probes come from an operating system's connect() (the stack
-// may yet retry what failed, which marks an application, not a scanner), or
-// one with lock-step co-senders that may prove a decoy scan.
+// mustHold delays the verdict on a source with lock-step co-senders that
+// may yet prove a decoy scan, so that one alert names them all.
 func (e *Engine) mustHold(s *source, ns int64) bool {
 	if s.ep.holdUntil != 0 {
 		if ns < s.ep.holdUntil {
@@ -153,7 +187,7 @@ func (e *Engine) mustHold(s *source, ns int64) bool {
 		delete(e.held, s.addr)
 		return false
 	}
-	hold := s.answered > 0 && s.technique("") == TechConnect
+	hold := false
 	for i := range s.partners {
 		if n := s.partners[i].n; n > 0 && n < uint32(e.cfg.DecoyMinProbes) {
 			hold = true

@@ -1,0 +1,177 @@
+package detect
+
+import "net/netip"
+
+// Contact states (slot.n of a kindContact record). Every transition of a
+// first contact's state happens in this file.
+const (
+	stPending    = iota // probed, no outcome yet
+	stFailed            // refused: RST, ICMP unreachable
+	stSucceeded         // answered: SYN-ACK, UDP answer, echo reply
+	stUnanswered        // no outcome within the reply timeout, not weighed
+	// stUnansweredScored is stUnanswered weighed as a failure (a TCP or
+	// SCTP opening from a source that gets answers): a late answer takes
+	// the point back.
+	stUnansweredScored
+	stDecoy // touched a decoy
+)
+
+// family is the kind of evidence a first contact gives.
+type family uint8
+
+const (
+	famPort      family = iota // TCP, UDP, SCTP ports and IP protocols: the random walk
+	famPing                    // ICMP requests: ping sweeps
+	famNeighbour               // ARP and NDP asks: neighbour discovery
+)
+
+// familyOf tells a contact's family from its protocol and "port".
+func familyOf(proto uint8, port uint16) family {
+	switch {
+	case proto == ProtoARP && port == ARPPort, proto == ProtoICMPv6 && port == NDPType:
+		return famNeighbour
+	case proto == ProtoICMP || proto == ProtoICMPv6:
+		return famPing
+	}
+	return famPort
+}
+
+// weighsSilence reports whether an unanswered probe of this technique is
+// evidence of a failure. A SYN or SCTP INIT that nothing answers, from a
+// source that does get answers, went to no service. Silence to UDP is weak
+// (services and NATs drop datagrams silently); FIN, NULL, Xmas and ACK
+// probes are unanswered by open ports too; pings are judged apart.
+func weighsSilence(t Technique) bool {
+	switch t {
+	case TechSYN, TechConnect, TechSCTPInit, TechTCPUnseen:
+		return true
+	}
+	return false
+}
+
+func contactKey(src addrKey, gen uint64, dst addrKey, proto uint8, port uint16) uint64 {
+	return hash5(kindContact, src, gen, dst, uint64(proto)<<16|uint64(port))
+}
+
+// orphanSecs is how long an outcome that arrived before its probe waits.
+const orphanSecs = 2
+
+// orphanKey holds an outcome that arrived before its probe.
+func orphanKey(src addrKey, gen uint64, dst addrKey, proto uint8, port uint16) uint64 {
+	return hash5(kindOrphan, src, gen, dst, uint64(proto)<<16|uint64(port))
+}
+
+// flowKey identifies a UDP flow in the direction of its first datagram.
+func flowKey(a addrKey, aport uint16, b addrKey, bport uint16, proto uint8) uint64 {
+	return hash5(kindFlow, a, uint64(aport), b, uint64(proto)<<16|uint64(bport))
+}
+
+// tcpFlowKey identifies a TCP connection in either direction, so that one
+// lookup serves the segments of both ends.
+func tcpFlowKey(a addrKey, aport uint16, b addrKey, bport uint16) uint64 {
+	if b.hi < a.hi || (b.hi == a.hi && (b.lo < a.lo || (b.lo == a.lo && bport < aport))) {
+		a, aport, b, bport = b, bport, a, aport
+	}
+	return flowKey(a, aport, b, bport, ProtoTCP)
+}
+
+// IsGroup reports whether a is a multicast or the limited broadcast address:
+// destinations no scan targets, which carry ordinary LAN chatter (mDNS,
+// SSDP, DHCP) and which no connection-oriented probe can have. The decoder
+// and the decoys share this test.
+func IsGroup(a netip.Addr) bool {
+	return a.IsMulticast() || a == limitedBroadcast
+}
+
+var limitedBroadcast = netip.AddrFrom4([4]byte{255, 255, 255, 255})
+
+// silent records that contact c of s got no answer within the reply
+// timeout; tech is the probe's technique.
+func (e *Engine) silent(s *source, c *slot, tech Technique) {
+	if c.n != stPending {
+		return
+	}
+	c.n = stUnanswered
+	s.unanswered++
+	switch {
+	case tech == TechICMP:
+		s.pingDead++
+	case s.seesOutcomes() && weighsSilence(tech):
+		c.n = stUnansweredScored
+		s.score++
+	}
+}
+
+// answered records the outcome o of contact c of s in family f. It reports
+// false when the contact already had its outcome: only a contact's first
+// outcome counts.
+func (e *Engine) answered(s *source, c *slot, f family, o Outcome) bool {
+	switch c.n {
+	case stPending:
+	case stUnanswered, stUnansweredScored:
+		// A late answer: undo the silence.
+		s.unanswered--
+		if c.n == stUnansweredScored {
+			s.score--
+		}
+		if f == famPing {
+			s.pingDead--
+		}
+	default:
+		return false
+	}
+	if f == famNeighbour {
+		// A neighbour answering says nothing either way: whether the
+		// address is then used tells discovery from resolution.
+		c.n = stSucceeded
+		return true
+	}
+	s.answered++
+	switch o {
+	case Failed:
+		c.n = stFailed
+		s.failed++
+		if f == famPing {
+			s.pingDead++
+		} else {
+			s.score++
+		}
+	case Succeeded:
+		c.n = stSucceeded
+		s.succeeded++
+		if f == famPing {
+			s.pingOK++
+		} else if s.score > -int32(e.cfg.SuccessCredit) {
+			s.score--
+		}
+	}
+	return true
+}
+
+// decoy records that contact c of s touched a decoy: a failure, whatever it
+// was before, with the weight of two (no legitimate client reaches a port
+// that serves nothing).
+func (e *Engine) decoy(s *source, c *slot) {
+	switch c.n {
+	case stDecoy:
+		return
+	case stSucceeded: // the decoy accepted the handshake: that is no success
+		s.succeeded--
+		s.failed++
+		s.score += 2
+	case stFailed:
+		s.score++
+	case stUnanswered, stUnansweredScored:
+		s.unanswered--
+		s.failed++
+		s.score++ // the silence's point, if scored, stays; the touch adds the rest
+		if c.n == stUnanswered {
+			s.score++
+		}
+	default:
+		s.failed++
+		s.score += 2
+	}
+	c.n = stDecoy
+	s.decoyContacts++
+}

@@ -1,0 +1,74 @@
+package detect
+
+// Neighbour discovery (ARP, IPv6 NDP). Every host asks for the link-layer
+// address of each neighbour it is about to talk to, and gateways re-ask
+// their cached neighbours all day; neither is a sweep. A sweep asks for many
+// new addresses and then does nothing with them. So an ask counts as
+// discovery only when no traffic to the address asked for follows within
+// the reply timeout — from the asker or anyone else, since a gateway asks
+// on behalf of the traffic it forwards — and a sweep is many such asks
+// within the burst window.
+
+const (
+	askOpen = 0 // asked, no traffic to the address yet
+	askUsed = 1 // traffic to the address followed the ask
+)
+
+// askKey is the record of an address asked for on the link, shared by all
+// askers.
+func askKey(dst addrKey) uint64 {
+	return hash5(kindAsk, dst, 0, addrKey{}, 0)
+}
+
+// ask records a neighbour ask for dst at table time now and returns the
+// key of its record. Traffic to dst just before the ask counts as use too:
+// a gateway asks for an address when a packet for it arrives.
+func (e *Engine) ask(dst addrKey, ns int64, now uint32) uint64 {
+	k := askKey(dst)
+	r, _ := e.tab.upsert(k, now, 0)
+	r.n = askOpen
+	if m := &e.sent[sentIndex(dst)]; m.key == dst && ns-m.t <= int64(orphanSecs)*1e9 && ns >= m.t {
+		r.n = askUsed
+	}
+	e.askAt = ns
+	return k
+}
+
+// sentSlots is the size of the direct-mapped memory of recent first-contact
+// destinations: the asks it serves follow their packet within milliseconds.
+const sentSlots = 1 << 12
+
+type sentMark struct {
+	key addrKey
+	t   int64
+}
+
+func sentIndex(k addrKey) uint64 {
+	return ((k.hi ^ k.lo) * 0x9e3779b97f4a7c15) >> (64 - 12)
+}
+
+// sentTo notes a first contact to dst at packet time ns.
+func (e *Engine) sentTo(dst addrKey, ns int64) {
+	e.sent[sentIndex(dst)] = sentMark{dst, ns}
+}
+
+// asking reports whether a neighbour ask may still be waiting for traffic
+// at packet time ns: only then are destinations looked up (see markUsed).
+func (e *Engine) asking(ns int64) bool {
+	return e.askAt != 0 && ns-e.askAt <= int64(e.cfg.ReplyTimeout)+int64(orphanSecs)*1e9
+}
+
+// markUsed notes traffic to dst: an open ask for it was resolution, not
+// discovery.
+func (e *Engine) markUsed(dst addrKey, now uint32) {
+	if r := e.tab.find(askKey(dst), now); r != nil {
+		r.n = askUsed
+	}
+}
+
+// askUsed reports whether traffic followed the ask recorded under k. A
+// record gone from the table (pushed out by newer ones) counts as unused.
+func (e *Engine) askUsed(k uint64, now uint32) bool {
+	r := e.tab.find(k, now)
+	return r != nil && r.n == askUsed
+}

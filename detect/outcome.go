@@ -1,0 +1,126 @@
+package detect
+
+import (
+	"net/netip"
+	"time"
+)
+
+// answer is a reply's outcome in the probe's orientation, with the keys and
+// times the tables need already worked out.
+type answer struct {
+	prober, target         netip.Addr
+	pk, tk                 addrKey
+	proto                  uint8
+	proberPort, targetPort uint16
+	out                    Outcome
+	// sure: the reply can only answer a probe (Reply.AnswersProbe), so
+	// a probe the sensor did not see may be inferred from it.
+	sure bool
+	ns   int64
+	now  uint32
+}
+
+// Reply feeds one reply. Replies never make their sender a scanner: they
+// tell the outcome of the prober's contact, and where the sensor did not see
+// the probe (a tap on an asymmetric path) a reply that can only answer a
+// probe stands for it.
+func (e *Engine) Reply(r *Reply) {
+	if !r.Prober.IsValid() || !r.Target.IsValid() || r.Prober.IsUnspecified() || IsGroup(r.Prober) {
+		return
+	}
+	ns := r.Time.UnixNano()
+	now := e.secs(ns)
+	e.replies++
+	e.expire(ns)
+	prober, target := keyOf(r.Prober), keyOf(r.Target)
+	if e.asking(ns) {
+		e.markUsed(prober, now) // traffic to the prober, after an ask for it
+	}
+	if r.Proto == ProtoTCP && r.Outcome == Succeeded {
+		// The ACKs and FIN+ACKs that follow belong to this connection.
+		e.tab.upsert(tcpFlowKey(prober, r.ProberPort, target, r.TargetPort), now, 0)
+	}
+	e.outcome(&answer{prober: r.Prober, pk: prober, target: r.Target, tk: target, proto: r.Proto,
+		proberPort: r.ProberPort, targetPort: r.TargetPort, out: r.Outcome, sure: r.AnswersProbe, ns: ns, now: now})
+}
+
+// outcome records what became of the first contact prober→target:port.
+func (e *Engine) outcome(a *answer) {
+	pa, pk := e.agg(a.prober, a.pk)
+	s := e.srcs.peekKey(pa, pk)
+	var c *slot
+	if s != nil {
+		c = e.tab.find(contactKey(pk, s.gen, a.tk, a.proto, a.targetPort), a.now)
+	}
+	f := familyOf(a.proto, a.targetPort)
+	if c == nil {
+		switch {
+		case s != nil && s.probes > 0:
+			// The probe may still be on its way: packets read from several
+			// capture sockets can reach the engine out of order (an ICMP
+			// error and the datagram it quotes hash to different sockets).
+			// Keep the outcome briefly for the contact to pick up.
+			o, _ := e.tab.upsert(orphanKey(pk, s.gen, a.tk, a.proto, a.targetPort), a.now, 0)
+			o.n = uint32(a.out)
+			e.orphanAt, e.orphans = a.now, true
+			return
+		case !a.sure || f == famNeighbour || (s == nil && a.out != Failed):
+			// Only a refusal starts state for a prober never seen probing:
+			// a success on its own says nothing worth remembering.
+			return
+		}
+		s, c = e.inferred(a, pa, pk)
+	}
+	e.matched++
+	if !e.answered(s, c, f, a.out) {
+		return
+	}
+	if a.out == Failed && f == famPort {
+		e.tgts.failed(e, s, a)
+	}
+	e.evaluate(s, a.ns)
+}
+
+// inferred makes the first contact a sure answer stands for: the capture
+// shows the target's side only. The quoted headers of ICMP errors, and the
+// ports of a RST, name the probe exactly.
+func (e *Engine) inferred(a *answer, pa netip.Addr, pk addrKey) (*source, *slot) {
+	s, created := e.srcs.get(pa, pk, a.ns)
+	if !created && a.ns-s.last > int64(e.cfg.IdleTimeout) {
+		e.endEpisode(s, s.last, EndIdle)
+		e.srcs.renew(s, a.ns)
+	}
+	if s.contacts == 0 && s.nbrAsks == 0 {
+		s.first = a.ns
+	}
+	s.last = max(s.last, a.ns)
+	s.unseen++
+	if e.aggregated(s) {
+		s.noteAddr(a.prober)
+	}
+	p := Probe{Time: time.Unix(0, a.ns), Src: a.prober, Dst: a.target, Proto: a.proto,
+		Technique: unseenTechnique(a.proto), SrcPort: a.proberPort, DstPort: a.targetPort}
+	c, _ := e.tab.upsert(contactKey(pk, s.gen, a.tk, a.proto, a.targetPort), a.now, s.prio())
+	*c = slot{key: c.key, t: c.t, aux: c.aux, n: stPending, sport: a.proberPort}
+	e.firstContact(s, &p, pk, a.tk, a.now)
+	e.authorize(s, &p)
+	if s.contacts == 2 {
+		e.srcs.promote(s)
+	}
+	return s, c
+}
+
+// unseenTechnique names a probe known only from its answer.
+func unseenTechnique(proto uint8) Technique {
+	switch proto {
+	case ProtoTCP:
+		return TechTCPUnseen
+	case ProtoUDP:
+		return TechUDP
+	case ProtoSCTP:
+		return TechSCTPInit
+	case ProtoICMP, ProtoICMPv6:
+		return TechICMP
+	}
+	return TechIPProto
+}

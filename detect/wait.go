@@ -1,0 +1,87 @@
+package detect
+
+// waitQueue holds first contacts awaiting their answer, oldest first, in one
+// ring for all sources: when a contact's reply timeout has passed, its
+// silence is judged (see Engine.expire). The ring is fixed in size; when it
+// is full the oldest entry is dropped unjudged and counted — a source fast
+// enough to fill it has been judged by its refusals or its breadth long
+// before its silences would matter.
+type waitQueue struct {
+	buf     []waiting
+	head, n int
+	dropped uint64
+}
+
+type waiting struct {
+	s    *source
+	gen  uint64 // s.gen when the contact was made: a recycled s no longer matches
+	key  uint64 // the contact's record
+	ask  uint64 // for a neighbour ask: the shared record of the address asked for
+	t    int64  // packet time of the contact, ns
+	tech Technique
+}
+
+func newWaitQueue(size int) *waitQueue {
+	return &waitQueue{buf: make([]waiting, size)}
+}
+
+func (q *waitQueue) push(w waiting) {
+	if q.n == len(q.buf) {
+		q.buf[q.head] = waiting{}
+		q.head = (q.head + 1) % len(q.buf)
+		q.n--
+		q.dropped++
+	}
+	q.buf[(q.head+q.n)%len(q.buf)] = w
+	q.n++
+}
+
+// waitSlotsFor sizes the queue: a sixteenth of the first-contact table.
+func waitSlotsFor(contactSlots int) int {
+	return max(contactSlots/16, 1024)
+}
+
+// expire judges every waiting contact whose reply timeout has passed by
+// packet time ns.
+func (e *Engine) expire(ns int64) {
+	e.expireUntil(ns-int64(e.cfg.ReplyTimeout), ns)
+}
+
+// expireUntil judges, at packet time ns, every waiting contact made at or
+// before deadline.
+func (e *Engine) expireUntil(deadline, ns int64) {
+	q := e.wait
+	for q.n > 0 && q.buf[q.head].t <= deadline {
+		w := q.buf[q.head]
+		q.buf[q.head] = waiting{}
+		q.head = (q.head + 1) % len(q.buf)
+		q.n--
+		if w.s.gen != w.gen {
+			continue // the source was forgotten or recycled since
+		}
+		e.judgeWaiting(&w, ns)
+	}
+}
+
+// judgeWaiting settles one contact whose reply timeout has passed.
+func (e *Engine) judgeWaiting(w *waiting, ns int64) {
+	s := w.s
+	now := e.secs(ns)
+	c := e.tab.find(w.key, now)
+	if c == nil {
+		return
+	}
+	if w.tech == TechARP || w.tech == TechNDP {
+		if !e.askUsed(w.ask, now) {
+			s.nbrFound++
+			s.nbrBurst.add(w.t, int64(e.cfg.BurstWindow))
+			e.evaluate(s, ns)
+		}
+		return
+	}
+	if c.n != stPending {
+		return
+	}
+	e.silent(s, c, w.tech)
+	e.evaluate(s, ns)
+}
