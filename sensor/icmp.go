@@ -118,6 +118,8 @@ func (d *Decoder) icmpReply(proto, req uint8, id uint16) outcome {
 		ProberPort: id,
 		TargetPort: uint16(req),
 		Outcome:    detect.Succeeded,
+		// An echo (timestamp, mask) reply answers its request and nothing else.
+		AnswersProbe: true,
 	}
 	return outReply
 }

@@ -89,6 +89,8 @@ func (d *Decoder) sctpReply(o detect.Outcome) outcome {
 		ProberPort: uint16(d.sctp.DstPort),
 		TargetPort: uint16(d.sctp.SrcPort),
 		Outcome:    o,
+		// An INIT-ACK answers an INIT; an ABORT may end an association.
+		AnswersProbe: o == detect.Succeeded,
 	}
 	return outReply
 }

@@ -169,16 +169,22 @@ func (d *Decoder) tcpProbe(tech detect.Technique, fp detect.Fingerprint) outcome
 }
 
 // tcpReply turns a SYN-ACK or RST around into the orientation of the probe
-// it answers.
+// it answers. A SYN-ACK answers a SYN; a RST answers a probe for certain
+// only when it carries ACK and sequence number 0, which is how a stack
+// answers a segment without ACK (RFC 9293 3.10.7.1: a SYN, FIN, NULL or
+// Xmas probe to a closed port). A RST that ends a connection carries the
+// connection's sequence number.
 func (d *Decoder) tcpReply(o detect.Outcome) outcome {
+	flags := d.tcp.Contents[13] & tcpFlagsMask
 	d.reply = detect.Reply{
-		Time:       d.ts,
-		Prober:     d.net.dst,
-		Target:     d.net.src,
-		Proto:      detect.ProtoTCP,
-		ProberPort: uint16(d.tcp.DstPort),
-		TargetPort: uint16(d.tcp.SrcPort),
-		Outcome:    o,
+		Time:         d.ts,
+		Prober:       d.net.dst,
+		Target:       d.net.src,
+		Proto:        detect.ProtoTCP,
+		ProberPort:   uint16(d.tcp.DstPort),
+		TargetPort:   uint16(d.tcp.SrcPort),
+		Outcome:      o,
+		AnswersProbe: o == detect.Succeeded || flags&tcpACK != 0 && d.tcp.Seq == 0,
 	}
 	return outReply
 }
