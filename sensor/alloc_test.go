@@ -3,8 +3,11 @@ package sensor
 import (
 	"net"
 	"testing"
+	"time"
 
 	"github.com/google/gopacket/layers"
+
+	"github.com/portsnare/portsnare/detect"
 )
 
 // TestDecodeDoesNotAllocate holds the decoder to its promise: the packets a
@@ -48,3 +51,34 @@ func v4opts(t testing.TB, dst string, proto layers.IPProtocol, payload gopaPaylo
 		Options: []layers.IPv4Option{{OptionType: 0x94, OptionLength: 4, OptionData: []byte{0, 0}}}}
 	return serialize(t, ip, payload)
 }
+
+// TestReassemblyDoesNotAllocate: reassembly works in the Decoder's fixed
+// table. Each run sends a fragmented SYN (nmap -f) and a fragmented IPv6
+// UDP datagram 31 s of packet time after the last, so every run expires
+// the previous datagrams and reassembles anew.
+func TestReassemblyDoesNotAllocate(t *testing.T) {
+	var frames [][]byte
+	frames = append(frames, split4(v4(t, scanner, target, layers.IPProtocolTCP, tcp(40000, 80, "S", optMSS)), 8)...)
+	frames = append(frames, split6(v6(t, scanner6, target6, layers.IPProtocolUDP, udp(40000, 53), gopaPayload("query")), 7, 8)...)
+	var rec countingHandler
+	d := NewDecoder(&rec)
+	ts := testTime
+	n := testing.AllocsPerRun(100, func() {
+		ts = ts.Add(31 * time.Second)
+		for _, f := range frames {
+			d.Decode(LinkTypeEthernet, ts, f)
+		}
+	})
+	if n != 0 {
+		t.Errorf("%.1f allocations per fragmented datagram pair, want 0", n)
+	}
+	if st := d.Stats(); rec.probes != 2*101 || st.Reassembled != 2*101 {
+		t.Fatalf("probes %d, stats %+v: the runs did not reassemble", rec.probes, st)
+	}
+}
+
+// countingHandler counts calls without keeping anything.
+type countingHandler struct{ probes, replies int }
+
+func (c *countingHandler) Probe(*detect.Probe) { c.probes++ }
+func (c *countingHandler) Reply(*detect.Reply) { c.replies++ }

@@ -45,6 +45,9 @@ type Decoder struct {
 	cut bool // the capture cut the packet short of what its IP header declares
 	net netInfo
 
+	// frags reassembles fragmented datagrams (frag.go).
+	frags fragTable
+
 	probe detect.Probe
 	reply detect.Reply
 	stats DecodeStats
@@ -58,7 +61,6 @@ type netInfo struct {
 	ttl      uint8
 	ipid     uint16
 	v6       bool
-	fragment bool // a first fragment: the rest of the datagram follows
 	// fp holds the IP layer's marks (DF, reassembled), which every probe
 	// of the packet carries besides its transport's own.
 	fp detect.Fingerprint
@@ -218,39 +220,50 @@ func (d *Decoder) fromIPv4(transport gopacket.LayerType) outcome {
 	if ip.Version != 4 {
 		return outError
 	}
-	if ip.FragOffset != 0 {
-		// A later fragment has no transport header; its first fragment has
-		// already been judged.
-		return outIgnored
-	}
 	d.net = netInfo{
-		src:      netip.AddrFrom4([4]byte(ip.SrcIP)),
-		dst:      netip.AddrFrom4([4]byte(ip.DstIP)),
-		proto:    uint8(ip.Protocol),
-		ttl:      ip.TTL,
-		ipid:     ip.Id,
-		fragment: ip.Flags&layers.IPv4MoreFragments != 0,
-		claimed:  int(ip.Length) - int(ip.IHL)*4,
+		src:     netip.AddrFrom4([4]byte(ip.SrcIP)),
+		dst:     netip.AddrFrom4([4]byte(ip.DstIP)),
+		proto:   uint8(ip.Protocol),
+		ttl:     ip.TTL,
+		ipid:    ip.Id,
+		claimed: int(ip.Length) - int(ip.IHL)*4,
 	}
 	if ip.Flags&layers.IPv4DontFragment != 0 {
 		d.net.fp = detect.FPDontFragment
+	}
+	if ip.Flags&layers.IPv4MoreFragments != 0 || ip.FragOffset != 0 {
+		return d.fragment(&fragment{
+			key:  fragKey{src: d.net.src, dst: d.net.dst, id: uint32(ip.Id), proto: d.net.proto},
+			off:  int(ip.FragOffset) * 8,
+			size: d.net.claimed,
+			more: ip.Flags&layers.IPv4MoreFragments != 0,
+			data: ip.Payload,
+			ttl:  ip.TTL,
+			fp:   d.net.fp,
+		})
 	}
 	return d.transport(transport)
 }
 
 func (d *Decoder) fromIPv6(transport gopacket.LayerType) outcome {
 	ip := &d.ip6
-	if ip.ext.later {
-		return outIgnored
+	if ip.ext.fragment {
+		return d.fragment(&fragment{
+			key:  fragKey{src: ip.src, dst: ip.dst, id: ip.ext.fragID, proto: ip.ext.proto},
+			off:  ip.ext.fragOff,
+			size: ip.claimed,
+			more: ip.ext.fragMore,
+			data: ip.ext.rest,
+			ttl:  ip.hopLimit,
+		})
 	}
 	d.net = netInfo{
-		src:      ip.src,
-		dst:      ip.dst,
-		proto:    ip.ext.proto,
-		ttl:      ip.hopLimit,
-		v6:       true,
-		fragment: ip.ext.fragment,
-		claimed:  ip.claimed,
+		src:     ip.src,
+		dst:     ip.dst,
+		proto:   ip.ext.proto,
+		ttl:     ip.hopLimit,
+		v6:      true,
+		claimed: ip.claimed,
 	}
 	return d.transport(transport)
 }
@@ -291,15 +304,11 @@ func (d *Decoder) transport(decoded gopacket.LayerType) outcome {
 }
 
 // missingTransport classifies a packet whose transport header is absent or
-// unreadable.
+// unreadable. Fragments never get here: their datagram is decoded once
+// reassembled.
 func (d *Decoder) missingTransport() outcome {
-	switch {
-	case d.cut:
+	if d.cut {
 		return outTruncated
-	case d.net.fragment:
-		// A first fragment too small for the transport header (nmap -f):
-		// without reassembly its flags are unknown.
-		return outIgnored
 	}
 	return outError
 }

@@ -14,8 +14,9 @@ type DecodeStats struct {
 	Probes  uint64
 	Replies uint64
 	// Ignored packets were understood and say nothing about scanning: data
-	// segments, neighbour discovery, time exceeded, later fragments, TCP to
-	// multicast destinations and the like.
+	// segments, router discovery, time exceeded, fragments of a datagram
+	// not yet (or already) reassembled, TCP to multicast destinations and
+	// the like.
 	Ignored uint64
 	// Unsupported packets have a link type or network protocol the Decoder
 	// does not read (LLC, 802.11, ARP for other than IPv4 over Ethernet, ...).
@@ -26,6 +27,22 @@ type DecodeStats struct {
 	// Truncated packets were cut by the capture's snap length before a header
 	// the Decoder needs.
 	Truncated uint64
+
+	// Fragments are the IPv4 and IPv6 fragments among Packets. Each lands
+	// in Ignored, except the one that completes the start of its datagram,
+	// which lands where the reassembled datagram decodes to, and malformed
+	// ones (empty, not a multiple of 8 bytes before the last, reaching past
+	// 64 KiB), which are DecodeErrors.
+	Fragments uint64
+	// Reassembled datagrams had the start decoding needs filled in by
+	// their fragments and were decoded.
+	Reassembled uint64
+	// ReassemblyTimeouts and ReassemblyEvictions are datagrams given up
+	// before their start was complete: a fragment was still missing after
+	// 30 seconds of packet time (counted when a later fragment comes), or
+	// the reassembly table was full and they were the oldest.
+	ReassemblyTimeouts  uint64
+	ReassemblyEvictions uint64
 }
 
 // sub returns s - o, field by field: the counts between two snapshots.
@@ -39,6 +56,11 @@ func (s DecodeStats) sub(o DecodeStats) DecodeStats {
 		Unsupported:  s.Unsupported - o.Unsupported,
 		DecodeErrors: s.DecodeErrors - o.DecodeErrors,
 		Truncated:    s.Truncated - o.Truncated,
+
+		Fragments:           s.Fragments - o.Fragments,
+		Reassembled:         s.Reassembled - o.Reassembled,
+		ReassemblyTimeouts:  s.ReassemblyTimeouts - o.ReassemblyTimeouts,
+		ReassemblyEvictions: s.ReassemblyEvictions - o.ReassemblyEvictions,
 	}
 }
 
@@ -53,5 +75,10 @@ func (s DecodeStats) add(o DecodeStats) DecodeStats {
 		Unsupported:  s.Unsupported + o.Unsupported,
 		DecodeErrors: s.DecodeErrors + o.DecodeErrors,
 		Truncated:    s.Truncated + o.Truncated,
+
+		Fragments:           s.Fragments + o.Fragments,
+		Reassembled:         s.Reassembled + o.Reassembled,
+		ReassemblyTimeouts:  s.ReassemblyTimeouts + o.ReassemblyTimeouts,
+		ReassemblyEvictions: s.ReassemblyEvictions + o.ReassemblyEvictions,
 	}
 }

@@ -53,10 +53,18 @@ func tcpFlagByte(flags string) uint8 {
 	return b
 }
 
-// reply4 is the Reply expected for a probe from scanner to target.
+// reply4 is the Reply expected for a probe from scanner to target: one that
+// can only answer a probe, unless unsure says otherwise.
 func reply4(proto uint8, proberPort, targetPort uint16, o detect.Outcome) detect.Reply {
 	return detect.Reply{Prober: addr(scanner), Target: addr(target), Proto: proto,
-		ProberPort: proberPort, TargetPort: targetPort, Outcome: o}
+		ProberPort: proberPort, TargetPort: targetPort, Outcome: o, AnswersProbe: true}
+}
+
+// unsure marks a reply that may not answer a probe (a RST that can end a
+// connection).
+func unsure(r detect.Reply) detect.Reply {
+	r.AnswersProbe = false
+	return r
 }
 
 func tcpCases(t testing.TB) []decodeCase {
@@ -83,8 +91,10 @@ func tcpCases(t testing.TB) []decodeCase {
 		{name: "tcp/syn-payload", data: eth4(v4(t, scanner, target, layers.IPProtocolTCP, tcp(40000, 80, "S"), gopaPayload("x"))),
 			want: outProbe, probe: P("S", detect.TechSYN, detect.FPNoTCPOptions|detect.FPPayload)},
 		{name: "tcp/syn-ack", data: answer("SA"), want: outReply, reply: reply4(detect.ProtoTCP, 40000, 80, detect.Succeeded)},
-		{name: "tcp/rst", data: answer("R"), want: outReply, reply: reply4(detect.ProtoTCP, 40000, 80, detect.Failed)},
-		{name: "tcp/rst-ack", data: answer("RA"), want: outReply, reply: reply4(detect.ProtoTCP, 40000, 80, detect.Failed)},
+		{name: "tcp/rst", data: answer("R"), want: outReply, reply: unsure(reply4(detect.ProtoTCP, 40000, 80, detect.Failed))},
+		{name: "tcp/rst-ack", data: answer("RA"), want: outReply, reply: unsure(reply4(detect.ProtoTCP, 40000, 80, detect.Failed))},
+		{name: "tcp/rst-ack-seq0", data: eth4(v4(t, target, scanner, layers.IPProtocolTCP, tcpSeq(80, 40000, "RA", 0))),
+			want: outReply, reply: reply4(detect.ProtoTCP, 40000, 80, detect.Failed)},
 		{name: "tcp/syn-rst", data: syn("SR"), want: outIgnored},
 		{name: "tcp/fin", data: syn("F"), want: outProbe, probe: P("F", detect.TechFIN, detect.FPNoTCPOptions)},
 		{name: "tcp/null", data: syn(""), want: outProbe, probe: P("", detect.TechNULL, detect.FPNoTCPOptions)},
@@ -206,14 +216,14 @@ func icmpv6Cases(t testing.TB) []decodeCase {
 		return eth6(v6(t, "2001:db8::1", scanner6, layers.IPProtocolICMPv6, icmp6(1, 4, body...)))
 	}
 	F := func(proto uint8, pp, tp uint16) detect.Reply {
-		return detect.Reply{Prober: addr(scanner6), Target: addr(target6), Proto: proto, ProberPort: pp, TargetPort: tp, Outcome: detect.Failed}
+		return detect.Reply{Prober: addr(scanner6), Target: addr(target6), Proto: proto, ProberPort: pp, TargetPort: tp, Outcome: detect.Failed, AnswersProbe: true}
 	}
 	return []decodeCase{
 		{name: "icmp6/echo", data: eth6(echoProbe), want: outProbe, probe: detect.Probe{Src: addr(scanner6), Dst: addr(target6),
 			Proto: detect.ProtoICMPv6, Technique: detect.TechICMP, SrcPort: 0x4242, DstPort: 128, TTL: 57}},
 		{name: "icmp6/echo-reply", data: eth6(v6(t, target6, scanner6, layers.IPProtocolICMPv6, icmp6(129, 0, 0x42, 0x42, 0, 1))),
 			want: outReply, reply: detect.Reply{Prober: addr(scanner6), Target: addr(target6), Proto: detect.ProtoICMPv6,
-				ProberPort: 0x4242, TargetPort: 128, Outcome: detect.Succeeded}},
+				ProberPort: 0x4242, TargetPort: 128, Outcome: detect.Succeeded, AnswersProbe: true}},
 		{name: "icmp6/unreachable-tcp", data: unreach(tcpProbe), want: outReply, reply: F(detect.ProtoTCP, 40000, 22)},
 		{name: "icmp6/unreachable-udp-ext", data: unreach(udpProbe), want: outReply, reply: F(detect.ProtoUDP, 40000, 500)},
 		{name: "icmp6/unreachable-echo", data: unreach(echoProbe), want: outReply, reply: F(detect.ProtoICMPv6, 0x4242, 128)},
@@ -240,9 +250,9 @@ func sctpCases(t testing.TB) []decodeCase {
 		{name: "sctp/init-ack", data: pk(target, scanner, 2905, 5000, layers.SCTPChunkTypeInitAck),
 			want: outReply, reply: reply4(detect.ProtoSCTP, 5000, 2905, detect.Succeeded)},
 		{name: "sctp/abort", data: pk(target, scanner, 2905, 5000, layers.SCTPChunkTypeAbort),
-			want: outReply, reply: reply4(detect.ProtoSCTP, 5000, 2905, detect.Failed)},
+			want: outReply, reply: unsure(reply4(detect.ProtoSCTP, 5000, 2905, detect.Failed))},
 		{name: "sctp/abort-bundled", data: pk(target, scanner, 2905, 5000, layers.SCTPChunkTypeShutdownAck, layers.SCTPChunkTypeAbort),
-			want: outReply, reply: reply4(detect.ProtoSCTP, 5000, 2905, detect.Failed)},
+			want: outReply, reply: unsure(reply4(detect.ProtoSCTP, 5000, 2905, detect.Failed))},
 		{name: "sctp/shutdown-complete", data: pk(scanner, target, 5000, 2905, layers.SCTPChunkTypeShutdownComplete), want: outIgnored},
 		{name: "sctp/no-chunk", data: pk(scanner, target, 5000, 2905), want: outError},
 	}
@@ -313,13 +323,19 @@ func ipCases(t testing.TB) []decodeCase {
 	badVersion := append([]byte(nil), ip...)
 	badVersion[0] = 0x65
 
-	udpFrag := func(flagsFrag uint16) []byte {
-		p := v4(t, scanner, target, layers.IPProtocolUDP, udp(40000, 161), gopaPayload("0123456789abcdef"))
+	// Fragments get ids of their own, so that TestDecodeSequence does not
+	// reassemble one case with another.
+	udpFrag := func(id, flagsFrag uint16, payload string) []byte {
+		p := v4(t, scanner, target, layers.IPProtocolUDP, udp(40000, 161), gopaPayload(payload))
+		binary.BigEndian.PutUint16(p[4:6], id)
 		binary.BigEndian.PutUint16(p[6:8], flagsFrag)
 		return eth4(p)
 	}
+	const short = "0123456789abcdef"
+	long := strings.Repeat(short, 10) // more than reassembly keeps
 	tinyTCPFrag := v4(t, scanner, target, layers.IPProtocolTCP, tcp(40000, 80, "S"))[:28]
 	binary.BigEndian.PutUint16(tinyTCPFrag[2:4], 28)
+	binary.BigEndian.PutUint16(tinyTCPFrag[4:6], 0x7704)
 	binary.BigEndian.PutUint16(tinyTCPFrag[6:8], 0x2000) // more fragments
 
 	p6 := func(tech detect.Technique, proto uint8, sport, dport uint16, fp detect.Fingerprint) detect.Probe {
@@ -337,9 +353,12 @@ func ipCases(t testing.TB) []decodeCase {
 		{name: "ip/v4-bad-version", data: eth4(badVersion), want: outError},
 		{name: "ip/v4-cut-in-header", data: eth4(ip)[:14+12], want: outTruncated},
 		{name: "ip/v4-cut-in-tcp", data: eth4(ip)[:14+20+10], want: outTruncated},
-		{name: "ip/v4-first-fragment", data: udpFrag(0x2000), want: outProbe, probe: probe4(detect.ProtoUDP, detect.TechUDP, 40000, 161, detect.FPPayload)},
-		{name: "ip/v4-later-fragment", data: udpFrag(0x0003), want: outIgnored},
-		{name: "ip/v4-last-fragment", data: udpFrag(0x0010), want: outIgnored},
+		{name: "ip/v4-first-fragment", data: udpFrag(0x7701, 0x2000, short), want: outIgnored},
+		{name: "ip/v4-first-fragment-holding-the-start", data: udpFrag(0x1234, 0x2000, long), want: outProbe,
+			probe: probe4(detect.ProtoUDP, detect.TechUDP, 40000, 161, detect.FPPayload|detect.FPFragmented)},
+		{name: "ip/v4-later-fragment", data: udpFrag(0x7702, 0x2003, short), want: outIgnored},
+		{name: "ip/v4-last-fragment", data: udpFrag(0x7703, 0x0010, short), want: outIgnored},
+		{name: "ip/v4-fragment-not-multiple-of-8", data: udpFrag(0x7705, 0x2000, "odd"), want: outError},
 		{name: "ip/v4-tiny-first-fragment", data: eth4(tinyTCPFrag), want: outIgnored},
 		{name: "ip/v4-claims-no-transport", data: eth4(v4(t, scanner, target, layers.IPProtocolTCP)), want: outError},
 		{name: "ip/v6-ext-headers", data: eth6(v6(t, scanner6, target6, layers.IPProtocolIPv6HopByHop,
@@ -349,13 +368,15 @@ func ipCases(t testing.TB) []decodeCase {
 			gopaPayload{byte(layers.IPProtocolUDP), 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, udp(40000, 500))),
 			want: outProbe, probe: p6(detect.TechUDP, detect.ProtoUDP, 40000, 500, 0)},
 		{name: "ip/v6-first-fragment", data: eth6(v6(t, scanner6, target6, layers.IPProtocolIPv6Fragment,
-			frag6(layers.IPProtocolUDP, 0, true), udp(40000, 500), gopaPayload("0123456789abcdef"))),
-			want: outProbe, probe: p6(detect.TechUDP, detect.ProtoUDP, 40000, 500, detect.FPPayload)},
+			frag6ID(layers.IPProtocolUDP, 0, true, 43), udp(40000, 500), gopaPayload(short))), want: outIgnored},
+		{name: "ip/v6-first-fragment-holding-the-start", data: eth6(v6(t, scanner6, target6, layers.IPProtocolIPv6Fragment,
+			frag6(layers.IPProtocolUDP, 0, true), udp(40000, 500), gopaPayload(long))),
+			want: outProbe, probe: p6(detect.TechUDP, detect.ProtoUDP, 40000, 500, detect.FPPayload|detect.FPFragmented)},
 		{name: "ip/v6-atomic-fragment", data: eth6(v6(t, scanner6, target6, layers.IPProtocolIPv6Fragment,
 			frag6(layers.IPProtocolTCP, 0, false), tcp(40000, 80, "S"))),
 			want: outProbe, probe: p6(detect.TechSYN, detect.ProtoTCP, 40000, 80, detect.FPNoTCPOptions)},
 		{name: "ip/v6-later-fragment", data: eth6(v6(t, scanner6, target6, layers.IPProtocolIPv6Fragment,
-			frag6(layers.IPProtocolUDP, 185, false), gopaPayload("0123456789abcdef"))), want: outIgnored},
+			frag6ID(layers.IPProtocolUDP, 185, false, 44), gopaPayload(short))), want: outIgnored},
 		{name: "ip/v6-ext-runs-past-packet", data: eth6(v6(t, scanner6, target6, layers.IPProtocolIPv6Destination,
 			gopaPayload{byte(layers.IPProtocolTCP), 9, 0, 0})), want: outError},
 		{name: "ip/v6-ext-chain-too-long", data: eth6(v6(t, scanner6, target6, layers.IPProtocolIPv6Destination,
@@ -437,7 +458,10 @@ func TestDecodeSequence(t *testing.T) {
 		}
 	}
 	want.Decoded = want.Probes + want.Replies + want.Ignored
-	if got := d.Stats(); got != want {
+	got := d.Stats()
+	// Fragment counters are the reassembly tests' business.
+	got.Fragments, got.Reassembled, got.ReassemblyTimeouts, got.ReassemblyEvictions = 0, 0, 0, 0
+	if got != want {
 		t.Fatalf("stats %+v\nwant  %+v", got, want)
 	}
 	i, j := 0, 0
@@ -505,4 +529,11 @@ func checkInvariant(t testing.TB, s DecodeStats) {
 	if s.Decoded != s.Probes+s.Replies+s.Ignored {
 		t.Fatalf("decoded %d != probes+replies+ignored: %+v", s.Decoded, s)
 	}
+}
+
+// tcpSeq is tcp with sequence number seq.
+func tcpSeq(sport, dport uint16, flags string, seq uint32) *layers.TCP {
+	t := tcp(sport, dport, flags)
+	t.Seq = seq
+	return t
 }

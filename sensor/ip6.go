@@ -35,12 +35,34 @@ type ip6ext struct {
 	rest     []byte // the upper-layer header and what follows
 	fragment bool   // the datagram is fragmented
 	later    bool   // and this is not its first fragment: rest holds no upper-layer header
+
+	// The fragment header's fields, when the walk stopped at it (see
+	// walkIPv6ToFragment); proto and rest are then its next header and the
+	// fragment's data.
+	fragID   uint32
+	fragOff  int // in bytes
+	fragMore bool
 }
 
 // walkIPv6Ext steps over hop-by-hop, routing, destination options, fragment
-// and authentication headers, starting with next header nh at p. It serves
-// both the packet's own header chain and the chain quoted in an ICMPv6 error.
+// and authentication headers, starting with next header nh at p, through a
+// first fragment's header to the transport header: the walk for the chain
+// quoted in an ICMPv6 error, which holds the quoted first fragment's start.
 func walkIPv6Ext(nh uint8, p []byte) (ip6ext, error) {
+	return walkIPv6(nh, p, false)
+}
+
+// walkIPv6ToFragment is walkIPv6Ext for a packet's own chain: it stops at
+// the fragment header of a real fragment, first or later. Fragments are
+// reassembled from there, and the headers after it may continue in the next
+// fragment (RFC 8200 lets a sender split them; nmap --mtu does).
+func walkIPv6ToFragment(nh uint8, p []byte) (ip6ext, error) {
+	return walkIPv6(nh, p, true)
+}
+
+// walkIPv6 walks an extension header chain; untilFragment stops it at a
+// real fragment's fragment header.
+func walkIPv6(nh uint8, p []byte, untilFragment bool) (ip6ext, error) {
 	fragment := false
 	for range maxIPv6Ext {
 		var n int
@@ -59,13 +81,15 @@ func walkIPv6Ext(nh uint8, p []byte) (ip6ext, error) {
 			if len(p) < 8 {
 				return ip6ext{}, errIPv6ExtShort
 			}
-			offset := binary.BigEndian.Uint16(p[2:4]) >> 3
+			offset := int(binary.BigEndian.Uint16(p[2:4])>>3) * 8
 			more := p[3]&1 != 0
 			// An "atomic fragment" (offset 0, no more fragments) is a whole
 			// datagram with a fragment header; only real fragments count.
-			fragment = fragment || offset != 0 || more
-			if offset != 0 {
-				return ip6ext{proto: p[0], rest: p[8:], fragment: true, later: true}, nil
+			split := offset != 0 || more
+			fragment = fragment || split
+			if split && (untilFragment || offset != 0) {
+				return ip6ext{proto: p[0], rest: p[8:], fragment: true, later: offset != 0,
+					fragID: binary.BigEndian.Uint32(p[4:8]), fragOff: offset, fragMore: more}, nil
 			}
 			n = 8
 		default:
@@ -81,8 +105,8 @@ func walkIPv6Ext(nh uint8, p []byte) (ip6ext, error) {
 
 // ipv6 is the Decoder's IPv6 DecodingLayer. It replaces layers.IPv6 because
 // that one allocates for every hop-by-hop option (each MLD report carries
-// one) and its extension skipper cannot tell a first fragment, which holds
-// the transport header, from a later one. This walks the chain in place.
+// one) and its extension skipper does not give the fragment header's
+// fields, which reassembly needs. This walks the chain in place.
 type ipv6 struct {
 	layers.BaseLayer
 	src, dst netip.Addr
@@ -115,7 +139,7 @@ func (ip *ipv6) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
 	case plen > len(payload):
 		df.SetTruncated()
 	}
-	ext, err := walkIPv6Ext(data[6], payload)
+	ext, err := walkIPv6ToFragment(data[6], payload)
 	if err != nil {
 		return err
 	}
@@ -134,8 +158,8 @@ func (ip *ipv6) CanDecode() gopacket.LayerClass { return layers.LayerTypeIPv6 }
 
 // NextLayerType implements gopacket.DecodingLayer.
 func (ip *ipv6) NextLayerType() gopacket.LayerType {
-	if ip.ext.later {
-		return gopacket.LayerTypeZero
+	if ip.ext.fragment {
+		return gopacket.LayerTypeZero // the Decoder reassembles fragments first
 	}
 	return transportNext(ip.ext.proto, true, len(ip.ext.rest))
 }

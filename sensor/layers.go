@@ -80,14 +80,14 @@ func (d *dot1q) NextLayerType() gopacket.LayerType {
 	return etherNext(uint16(d.Type))
 }
 
-// ipv4 is layers.IPv4 whose next layer is the transport header for whole
-// datagrams and first fragments alike. gopacket sends every fragment to
-// LayerTypeFragment, but a first fragment carries the transport header a
-// probe is judged by; later fragments carry none and stop the chain.
+// ipv4 is layers.IPv4 whose next layer is the transport header of whole
+// datagrams. Fragments, first or later, stop the chain: the Decoder
+// reassembles them and decodes the transport header from what they hold
+// together (a first fragment of nmap -f holds only part of it).
 type ipv4 struct{ layers.IPv4 }
 
 func (ip *ipv4) NextLayerType() gopacket.LayerType {
-	if ip.FragOffset != 0 {
+	if ip.FragOffset != 0 || ip.Flags&layers.IPv4MoreFragments != 0 {
 		return gopacket.LayerTypeZero
 	}
 	return transportNext(uint8(ip.Protocol), false, len(ip.Payload))

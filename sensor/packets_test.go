@@ -64,9 +64,15 @@ func ext6(nh layers.IPProtocol) gopacket.Payload {
 	return gopacket.Payload{byte(nh), 0, 1, 4, 0, 0, 0, 0} // PadN option fills it
 }
 
-// frag6 is a raw IPv6 fragment header.
+// frag6 is a raw IPv6 fragment header with identification 42.
 func frag6(nh layers.IPProtocol, offset uint16, more bool) gopacket.Payload {
-	h := gopacket.Payload{byte(nh), 0, 0, 0, 0, 0, 0, 42}
+	return frag6ID(nh, offset, more, 42)
+}
+
+// frag6ID is a raw IPv6 fragment header; offset is in 8-byte units.
+func frag6ID(nh layers.IPProtocol, offset uint16, more bool, id uint32) gopacket.Payload {
+	h := gopacket.Payload{byte(nh), 0, 0, 0, 0, 0, 0, 0}
+	binary.BigEndian.PutUint32(h[4:8], id)
 	fo := offset << 3
 	if more {
 		fo |= 1

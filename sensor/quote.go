@@ -100,6 +100,8 @@ func (d *Decoder) quotedTransport(proto uint8, prober, target netip.Addr, v6, la
 		ProberPort: proberPort,
 		TargetPort: targetPort,
 		Outcome:    detect.Failed,
+		// The quoted header names the probe exactly.
+		AnswersProbe: true,
 	}
 	return outReply
 }
