@@ -15,7 +15,9 @@ import (
 //   - every other IPv4 protocol (UDP, ICMP, SCTP, IP-protocol probes), IPv6
 //     and 802.1Q frames, whose headers a classic filter cannot walk cheaply;
 //     the snap length keeps them small;
-//   - non-first IPv4 fragments are dropped: they carry no transport header;
+//   - IPv4 fragments, first or later: the decoder reassembles them, and a
+//     first fragment may hold too little of the TCP header for the flag test
+//     (nmap -f puts 8 bytes in each);
 //   - on loopback, the outgoing copy of each packet (the kernel shows every
 //     packet on lo twice, once leaving and once arriving).
 //
@@ -40,9 +42,9 @@ func captureFilter(snapLen uint32, loopback bool) ([]bpf.RawInstruction, error) 
 		bpf.LoadAbsolute{Off: etherType, Size: 2},
 		bpf.JumpIf{Cond: bpf.JumpEqual, Val: 0x0800, SkipTrue: 1}, // IPv4: go on
 		accept, // IPv6, VLAN, anything else the decoder will judge
-		bpf.LoadAbsolute{Off: ipStart + 6, Size: 2}, // flags + fragment offset
-		bpf.JumpIf{Cond: bpf.JumpBitsSet, Val: 0x1fff, SkipTrue: 0, SkipFalse: 1},
-		drop,
+		bpf.LoadAbsolute{Off: ipStart + 6, Size: 2},                               // flags + fragment offset
+		bpf.JumpIf{Cond: bpf.JumpBitsSet, Val: 0x3fff, SkipTrue: 0, SkipFalse: 1}, // MF or an offset
+		accept,
 		bpf.LoadAbsolute{Off: ipStart + 9, Size: 1}, // protocol
 		bpf.JumpIf{Cond: bpf.JumpEqual, Val: 6, SkipTrue: 1},
 		accept,

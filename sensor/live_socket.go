@@ -68,7 +68,21 @@ func openSockets(iface string, cfg *LiveConfig, group uint16) ([]*socket, error)
 			return nil, fmt.Errorf("capture on %q: attaching the filter: %w", iface, err)
 		}
 		if cfg.Sockets > 1 {
-			if err := tp.SetFanout(afpacket.FanoutHashWithDefrag, group); err != nil {
+			// Each socket has its own Decoder, so the fragments of a
+			// datagram must reach one socket. PACKET_FANOUT_HASH hashes
+			// every fragment, first or later, on addresses and protocol
+			// only: the kernel's flow dissector stops at a fragment before
+			// the ports, and its symmetric hash leaves out the IP id and
+			// the flow label. So fragments of one datagram share a socket
+			// (unless a sender varies its IPv6 headers between them).
+			// PACKET_FANOUT_FLAG_DEFRAG is not set: it would reassemble
+			// IPv4 in the kernel before the filter and the Decoder see the
+			// fragments, so a live sensor with several sockets would lose
+			// the mark of a fragmented probe (and see nothing of a datagram
+			// with overlapping fragments, which Linux drops), unlike a
+			// capture of the same traffic replayed. Rollover is not set
+			// either: it would send a busy socket's packets to another.
+			if err := tp.SetFanout(afpacket.FanoutHash, group); err != nil {
 				closeAll()
 				return nil, fmt.Errorf("capture on %q: joining fanout group %d: %w", iface, group, err)
 			}
