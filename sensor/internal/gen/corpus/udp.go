@@ -2,15 +2,16 @@ package corpus
 
 import "time"
 
-// udp sends a datagram from an unconnected socket and returns it. Windows
-// and lwIP take the host's next IP id; Linux sends id 0 on DF datagrams of
-// unconnected sockets.
+// udp sends a datagram from an unconnected socket and returns it. Linux
+// sets DF on UDP too (path MTU discovery) and then sends IP id 0 from an
+// unconnected socket; Windows and lwIP leave DF clear on UDP and take the
+// host's next IP id.
 func (c *capture) udp(at time.Duration, from, to *node, sport, dport uint16, payload []byte) []byte {
-	var id uint16
+	h := from.ipTo(to, 0)
 	if from.os.globalID {
-		id = from.nextID()
+		h.id, h.df = from.nextID(), false
 	}
-	d := c.enc.udp(from.ipTo(to, id), sport, dport, payload)
+	d := c.enc.udp(h, sport, dport, payload)
 	c.ip(at, from, to, d)
 	return d
 }
