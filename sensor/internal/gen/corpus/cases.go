@@ -81,7 +81,7 @@ func Cases() []Case {
 	return []Case{
 		windowsVertical, windowsHorizontal, ftpBounce,
 		p2pTorrent, p2pSkype,
-		arpGateway, arpLANClient,
+		arpGateway, arpLANClient, ndpRouter,
 		zmapNew, zmapOld, masscanNew, masscanOld,
 		windowsMidflow, challengeACK,
 		answersTCP, answersUDP,

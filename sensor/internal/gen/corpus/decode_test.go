@@ -59,9 +59,19 @@ func decode(t *testing.T, pcap []byte) []packet {
 			ps = append(ps, p)
 			continue
 		}
+		if ip6, ok := g.Layer(layers.LayerTypeIPv6).(*layers.IPv6); ok {
+			p.src, _ = netip.AddrFromSlice(ip6.SrcIP)
+			p.dst, _ = netip.AddrFromSlice(ip6.DstIP)
+			p.ttl, p.proto = ip6.HopLimit, ip6.NextHeader
+			if ic, ok := g.Layer(layers.LayerTypeICMPv6).(*layers.ICMPv6); ok {
+				p.icmpType = ic.TypeCode.Type()
+			}
+			ps = append(ps, p)
+			continue
+		}
 		ip, ok := g.Layer(layers.LayerTypeIPv4).(*layers.IPv4)
 		if !ok {
-			t.Fatalf("packet %d: neither ARP nor IPv4", len(ps))
+			t.Fatalf("packet %d: neither ARP nor IP", len(ps))
 		}
 		p.src, _ = netip.AddrFromSlice(ip.SrcIP)
 		p.dst, _ = netip.AddrFromSlice(ip.DstIP)

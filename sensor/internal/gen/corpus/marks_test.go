@@ -321,3 +321,28 @@ func TestP2PPortPerPeer(t *testing.T) {
 		}
 	}
 }
+
+func TestNDP(t *testing.T) {
+	asked := map[netip.Addr]int{}
+	answered := map[netip.Addr]bool{}
+	for _, p := range packets(t, ndpRouter) {
+		switch {
+		case p.proto != layers.IPProtocolICMPv6 || p.ttl != 255:
+			t.Fatalf("not NDP: %+v", p)
+		case p.icmpType == layers.ICMPv6TypeNeighborSolicitation && p.dst.IsMulticast():
+			asked[p.dst]++
+		case p.icmpType == layers.ICMPv6TypeNeighborAdvertisement:
+			answered[p.src] = true
+		}
+	}
+	// Only the retired addresses are solicited by multicast: 12 groups,
+	// 3 solicitations per ~45 s for 30 minutes.
+	if len(asked) != 12 || len(answered) != 13 {
+		t.Errorf("%d groups solicited, %d addresses answering", len(asked), len(answered))
+	}
+	for g, n := range asked {
+		if n < 3*38 {
+			t.Errorf("%v solicited %d times", g, n)
+		}
+	}
+}
