@@ -101,7 +101,7 @@ func TestLabels(t *testing.T) {
 			t.Errorf("%s: label %q", c.Name, c.Label)
 		}
 		seen := map[netip.Addr]bool{}
-		for _, p := range decode(t, c.Pcap()) {
+		for _, p := range packets(t, c) {
 			seen[p.src], seen[p.dst] = true, true
 		}
 		for _, s := range c.Scanners {
@@ -115,7 +115,7 @@ func TestLabels(t *testing.T) {
 
 func TestCaptureOrder(t *testing.T) {
 	for _, c := range Cases() {
-		ps := decode(t, c.Pcap())
+		ps := packets(t, c)
 		if len(ps) == 0 {
 			t.Errorf("%s: empty", c.Name)
 		}

@@ -18,9 +18,18 @@ var (
 	mssOnly = []layers.TCPOptionKind{layers.TCPOptionKindMSS}
 )
 
+// decoded caches each case's packets: building and decoding every case
+// once keeps the tests quick under -race.
+var decoded = map[string][]packet{}
+
 func packets(t *testing.T, c Case) []packet {
 	t.Helper()
-	return decode(t, c.Pcap())
+	if ps, ok := decoded[c.Name]; ok {
+		return ps
+	}
+	ps := decode(t, c.Pcap())
+	decoded[c.Name] = ps
+	return ps
 }
 
 func syns(ps []packet, src string) []packet {
