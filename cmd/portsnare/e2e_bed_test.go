@@ -7,9 +7,16 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -84,6 +91,91 @@ func (b *bed) client(host int) string {
 
 func (b *bed) addr(host int) string { return fmt.Sprintf("%s.%d", b.net, host) }
 
+// The bed's IPv6 link is 2001:db8:N::/64 (RFC 3849, documentation), N the
+// third octet of its IPv4 subnet, so that beds of different tests differ.
+
+// addr6 returns the IPv6 address numbered host on the bed's /64, in the
+// canonical form alerts use.
+func (b *bed) addr6(host int) string {
+	return netip.MustParseAddr(fmt.Sprintf("%s::%x", b.prefix6(0), host)).String()
+}
+
+// prefix6 returns the first four groups of the bed's /64 number sub (0 is
+// the link's own), without the trailing "::".
+func (b *bed) prefix6(sub int) string {
+	return fmt.Sprintf("2001:db8:%s:%x", strings.TrimPrefix(b.net, "198.18."), sub)
+}
+
+// enableIPv6 gives the bridge the link's first address, 2001:db8:N::1/64.
+// Addresses skip duplicate address detection (nodad): the bed is private,
+// and a tentative address would make the first probes fail.
+func (b *bed) enableIPv6() {
+	b.setIPv6(b.bridge, "")
+	b.sh("ip", "-6", "addr", "add", b.addr6(1)+"/64", "dev", b.bridge, "nodad")
+}
+
+// addTargets6 gives the sensor's host IPv6 addresses, each a /128 on the
+// bridge.
+func (b *bed) addTargets6(addrs ...string) {
+	for _, a := range addrs {
+		b.sh("ip", "-6", "addr", "add", a+"/128", "dev", b.bridge, "nodad")
+	}
+}
+
+// addAddr adds an address (with its prefix length) to the client
+// namespace's eth0; IPv6 ones skip duplicate address detection.
+func (b *bed) addAddr(ns, cidr string) {
+	if strings.Contains(cidr, ":") {
+		b.setIPv6("eth0", ns)
+		b.sh("ip", "-n", ns, "-6", "addr", "add", cidr, "dev", "eth0", "nodad")
+		return
+	}
+	b.sh("ip", "-n", ns, "addr", "add", cidr, "dev", "eth0")
+}
+
+// setIPv6 makes sure IPv6 is on for an interface (in namespace ns, or the
+// test's own when ns is empty): some hosts turn it off by default.
+func (b *bed) setIPv6(iface, ns string) {
+	path := "/proc/sys/net/ipv6/conf/" + iface + "/disable_ipv6"
+	if ns == "" {
+		if err := os.WriteFile(path, []byte("0"), 0o644); err != nil {
+			b.t.Fatalf("enabling IPv6 on %s: %v", iface, err)
+		}
+		return
+	}
+	// /proc/sys/net shows the namespace of the process that reads it.
+	b.sh("ip", "netns", "exec", ns, "sh", "-c", "echo 0 > "+path)
+}
+
+// start runs a command in namespace ns in the background with a time
+// limit; the returned function waits for it and returns its output and
+// error. Unlike in, it never fails the test itself, so several can run at
+// once from other goroutines and a tool's own exit status can be judged.
+func (b *bed) start(ns string, limit time.Duration, args ...string) func() (string, error) {
+	full := append([]string{"--kill-after=5", fmt.Sprint(int(limit.Seconds())), "ip", "netns", "exec", ns}, args...)
+	cmd := exec.Command("timeout", full...)
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		return func() (string, error) { return "", err }
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var once sync.Once
+	var err error
+	wait := func() (string, error) {
+		once.Do(func() { err = <-done })
+		return out.String(), err
+	}
+	// A test that fails while the command runs still ends it: timeout
+	// passes SIGTERM on to the command, and kills it 5 s later.
+	b.t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_, _ = wait()
+	})
+	return wait
+}
+
 // mac returns the bridge's hardware address (the "router" for masscan and
 // zmap, which build their own Ethernet frames).
 func (b *bed) mac() string {
@@ -140,38 +232,172 @@ type liveSensor struct {
 	t           *testing.T
 	stop        context.CancelFunc
 	done        chan int
-	out, errOut bytes.Buffer
+	out, errOut syncBuffer
+	metrics     string // base URL of /metrics, when started with it
 }
+
+// syncBuffer is a bytes.Buffer the sensor writes while a test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (w *syncBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+// Bytes returns a copy of what has been written so far.
+func (w *syncBuffer) Bytes() []byte {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return bytes.Clone(w.b.Bytes())
+}
+
+func (w *syncBuffer) String() string { return string(w.Bytes()) }
 
 // startSensor starts `portsnare run -i iface --stdout` and waits for its
 // sockets to open. Settings come from the test's PORTSNARE_* environment.
 func startSensor(t *testing.T, iface string) *liveSensor {
 	t.Helper()
-	ctx, stop := context.WithCancel(context.Background())
-	s := &liveSensor{t: t, stop: stop, done: make(chan int, 1)}
-	go func() {
-		s.done <- run(ctx, []string{"run", "-i", iface, "--stdout", "--sensor-name", "e2e",
-			"--metrics-listen", "", "--log-level", "warn"}, &s.out, &s.errOut)
-	}()
-	t.Cleanup(stop)
+	s := launchSensor(t, iface, "")
 	time.Sleep(time.Second)
 	return s
 }
 
-// finish gives the last replies a moment to arrive, stops the sensor as
-// SIGTERM would, checks it exited cleanly and returns every alert it wrote.
-func (s *liveSensor) finish() []detect.Alert {
+// startSensorMetrics is startSensor with the Prometheus endpoint on a free
+// loopback port, so that a test can read the sensor's packet counters. It
+// returns once the endpoint answers: the capture sockets are opened before
+// the endpoint starts, so from then on every packet is seen.
+func startSensorMetrics(t *testing.T, iface string) *liveSensor {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	s := launchSensor(t, iface, addr)
+	s.metrics = "http://" + addr
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		resp, err := http.Get(s.metrics + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s
+			}
+		}
+		select {
+		case code := <-s.done:
+			t.Fatalf("portsnare run exited %d before serving metrics:\n%s", code, s.errOut.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the sensor's metrics endpoint %s did not answer: %v\n%s", addr, err, s.errOut.String())
+		}
+	}
+}
+
+func launchSensor(t *testing.T, iface, metrics string) *liveSensor {
+	t.Helper()
+	ctx, stop := context.WithCancel(context.Background())
+	s := &liveSensor{t: t, stop: stop, done: make(chan int, 1)}
+	go func() {
+		s.done <- run(ctx, []string{"run", "-i", iface, "--stdout", "--sensor-name", "e2e",
+			"--metrics-listen", metrics, "--log-level", "warn"}, &s.out, &s.errOut)
+	}()
+	t.Cleanup(stop)
+	return s
+}
+
+// counter reads one sample from the sensor's /metrics, named as the text
+// format shows it, e.g. portsnare_decoded_packets_total{result="probe"}.
+func (s *liveSensor) counter(sample string) float64 {
+	s.t.Helper()
+	if s.metrics == "" {
+		s.t.Fatal("the sensor was started without metrics")
+	}
+	resp, err := http.Get(s.metrics + "/metrics")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(body), "\n") {
+		name, value, ok := strings.Cut(line, " ")
+		if ok && name == sample {
+			v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+			if err != nil {
+				s.t.Fatalf("metric %s: %v", line, err)
+			}
+			return v
+		}
+	}
+	s.t.Fatalf("no sample %s in the sensor's metrics", sample)
+	return 0
+}
+
+// lines returns the complete alert lines written so far.
+func (s *liveSensor) lines() [][]byte {
+	out := s.out.Bytes()
+	if i := bytes.LastIndexByte(out, '\n'); i >= 0 {
+		out = out[:i]
+	} else {
+		return nil
+	}
+	var lines [][]byte
+	for _, line := range bytes.Split(out, []byte("\n")) {
+		if len(line) > 0 {
+			lines = append(lines, line)
+		}
+	}
+	return lines
+}
+
+// waitLine waits until an alert line written so far satisfies match, or
+// until the limit; it reports whether one did.
+func (s *liveSensor) waitLine(limit time.Duration, match func([]byte) bool) bool {
+	deadline := time.Now().Add(limit)
+	for {
+		for _, line := range s.lines() {
+			if match(line) {
+				return true
+			}
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		select {
+		case <-s.done: // exited early: finish reports why
+			return false
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// finishLines gives the last replies a moment to arrive, stops the sensor as
+// SIGTERM would, checks it exited cleanly and returns every alert line it
+// wrote.
+func (s *liveSensor) finishLines() [][]byte {
 	s.t.Helper()
 	time.Sleep(2 * time.Second)
 	s.stop()
 	if code := <-s.done; code != 0 {
 		s.t.Fatalf("portsnare run exited %d:\n%s", code, s.errOut.String())
 	}
+	return s.lines()
+}
+
+// finish is finishLines with every line decoded as a detect.Alert.
+func (s *liveSensor) finish() []detect.Alert {
+	s.t.Helper()
 	var alerts []detect.Alert
-	for _, line := range bytes.Split(bytes.TrimSpace(s.out.Bytes()), []byte("\n")) {
-		if len(line) == 0 {
-			continue
-		}
+	for _, line := range s.finishLines() {
 		var a detect.Alert
 		if err := json.Unmarshal(line, &a); err != nil {
 			s.t.Fatalf("alert line %q: %v", line, err)
