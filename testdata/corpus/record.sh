@@ -459,6 +459,25 @@ def winretry(src, dst, port, times):
     print("windows client: %d/%d connects refused" % (n, times))
     return n == times
 
+def checks(rounds, gap, ports, hosts):
+    # a monitoring server's TCP service checks (like check_tcp): connect, close
+    ok = bad = 0
+    for r in range(rounds):
+        for h in hosts:
+            for p in ports:
+                s = socket.socket(); s.settimeout(3)
+                try:
+                    s.connect((h, p)); ok += 1
+                except OSError:
+                    bad += 1
+                finally:
+                    s.close()
+                time.sleep(0.01)
+        if r < rounds - 1:
+            time.sleep(gap)
+    print("checks: %d up, %d down" % (ok, bad))
+    return bad == 2 * rounds
+
 m, a = sys.argv[1], sys.argv[2:]
 if m in ("tls", "http"):   good = fan(m, int(a[0]), a[1:])
 elif m == "udpp2p":        good = udpp2p(int(a[0]), a[1:])
@@ -468,6 +487,7 @@ elif m == "refused":       good = refused(a[0], int(a[1]), int(a[2]), a[3:])
 elif m == "challenge":     good = challenge(a[0], int(a[1]), [int(x) for x in a[2:]])
 elif m == "winscan":       good = winscan(a[0], a[1], [int(x) for x in a[2:]])
 elif m == "winretry":      good = winretry(a[0], a[1], int(a[2]), int(a[3]))
+elif m == "checks":        good = checks(int(a[0]), float(a[1]), [int(x) for x in a[2].split(",")], a[3:])
 else: sys.exit("unknown mode " + m)
 sys.exit(0 if good else 1)
 PY
@@ -790,6 +810,22 @@ EOF
     expect "src host $CLI4 and tcp[tcpflags] == tcp-rst" 8 && expect "src host $SRV4 and $(tcp_ok)" 16 16
 }
 
+case_service-checks() { # a monitoring server checks 5 TCP services on each of 12 hosts
+  local i n specs=() hosts=()
+  lan; node 11 $CLI4
+  for i in $(seq 12); do
+    n=$((100 + i)); node $n "$(host4 $i)"; hosts+=("$(host4 $i)")
+    specs+=("$(ns_of $n)/tcp/22/ssh" "$(ns_of $n)/tcp/80/http" "$(ns_of $n)/tcp/443/tls" "$(ns_of $n)/tcp/5222/echo")
+    (( i == 4 || i == 9 )) || specs+=("$(ns_of $n)/tcp/3306/echo")   # the database is down on two hosts
+  done
+  farm "${specs[@]}"; settle
+  capture_start
+  # real checks repeat every 1-5 minutes; compressed to 4 s here
+  run 120 11 python3 "$WORK/drv.py" checks 2 4 22,80,443,5222,3306 "${hosts[@]}"
+  capture_stop
+  expect "dst host $CLI4 and $(tcp_ok)" 116 116 && expect "(src host 198.18.0.104 or src host 198.18.0.109) and tcp[tcpflags] & tcp-rst != 0" 4
+}
+
 case_win-refused-retry() { # a Windows client retrying a refused port (3 identical SYNs per connect)
   lan; node 2 $SRV4; node 11 $CLI4
   settle
@@ -992,7 +1028,7 @@ case_win-connect-scan() { # a connect() scan of ports 1-150 from a Windows-like 
 }
 
 CASES=(lan-tls-fanout gw-arp-refresh ipv6-lan-clients p2p-udp p2p-tcp monitor-ping dns-server
-  refused-clients challenge-ack win-refused-retry
+  refused-clients challenge-ack service-checks win-refused-retry
   nmap-arp-sweep nmap6-ndp-sweep nmap6-echo-sweep nmap6-echo-onlink nmap6-rotating nmap-os
   nmap-null5 nmap-xmas5 nmap-fin5 hping-synfin nmap-frag-f nmap-frag-mtu8 distributed
   nmap-syn nmap-connect nmap-udp nmap-default masscan-sweep zmap-sweep win-connect-scan)
