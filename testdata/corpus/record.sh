@@ -936,6 +936,20 @@ frag() { # frag ARG...: nmap -sS with fragmented probes over 100 ports
 case_nmap-frag-f()    { frag -f; }
 case_nmap-frag-mtu8() { frag --mtu 8; }
 
+case_ping6-frag-sweep() { # an ICMPv6 echo sweep with 1600-byte pings: every probe in 2 fragments
+  # (nmap -f does not support IPv6; the kernel fragments ping's oversized datagrams)
+  lan 1; node 10 $SCAN6; LIVE_FAR=($(seq 1 2 59)); far; via_gw 10
+  settle 2
+  capture_start
+  TAIL=4
+  run 120 10 bash -c 'for i in $(seq 0 63); do
+      ping -6 -n -q -c 1 -W 2 -s 1600 $(printf "2001:db8:0:2::1:%x" $i) >/dev/null &
+      (( i % 16 == 15 )) && wait; sleep 0.02; done; wait; true'
+  capture_stop
+  # fragments carry a Fragment header (next header 44) right after the IPv6 header
+  expect "ip6 src host $SCAN6 and ip6[6] == 44" 128 && expect "ip6 dst host $SCAN6 and ip6[6] == 44" 60
+}
+
 case_distributed() { # 9 sources, a slice of ports 1-300 each; an earlier full scan by .10
   local k lo hi
   lan; node 10 $SCAN4; node 2 $SRV4
@@ -1030,7 +1044,7 @@ case_win-connect-scan() { # a connect() scan of ports 1-150 from a Windows-like 
 CASES=(lan-tls-fanout gw-arp-refresh ipv6-lan-clients p2p-udp p2p-tcp monitor-ping dns-server
   refused-clients challenge-ack service-checks win-refused-retry
   nmap-arp-sweep nmap6-ndp-sweep nmap6-echo-sweep nmap6-echo-onlink nmap6-rotating nmap-os
-  nmap-null5 nmap-xmas5 nmap-fin5 hping-synfin nmap-frag-f nmap-frag-mtu8 distributed
+  nmap-null5 nmap-xmas5 nmap-fin5 hping-synfin nmap-frag-f nmap-frag-mtu8 ping6-frag-sweep distributed
   nmap-syn nmap-connect nmap-udp nmap-default masscan-sweep zmap-sweep win-connect-scan)
 
 outputs_of() { # the captures a case writes
