@@ -112,7 +112,7 @@ func DefaultConfig() Config {
 		DecoyMinSources:    2,
 		DecoyMinProbes:     5,
 		DistributedSources: 8,
-		DistributedPorts:   32,
+		DistributedPorts:   24,
 		DistributedWindow:  10 * time.Minute,
 		BurstWindow:        time.Minute,
 		OddProbes:          5,

@@ -306,7 +306,7 @@ func TestDistributedScan(t *testing.T) {
 	}
 	b.flush()
 	a := b.only(ActionDistributedPortscan)
-	if a[0].Destination.IP != "198.18.0.2" || a[0].Portsnare.Scan.Ports < 32 {
+	if a[0].Destination.IP != "198.18.0.2" || a[0].Portsnare.Scan.Ports < uint32(DefaultConfig().DistributedPorts) {
 		t.Errorf("distributed alert %+v", a[0])
 	}
 }

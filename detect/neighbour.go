@@ -6,8 +6,25 @@ package detect
 // new addresses and then does nothing with them. So an ask counts as
 // discovery only when no traffic to the address asked for follows within
 // the reply timeout — from the asker or anyone else, since a gateway asks
-// on behalf of the traffic it forwards — and a sweep is many such asks
-// within the burst window.
+// on behalf of the traffic it forwards — and a sweep is many such asks:
+// unanswered ones within the burst window, or, answered or not, at a
+// sweep's pace. A cache refresh spreads its asks over the neighbours'
+// reachable time (15 to 45 s on Linux and Windows); a sweep of live hosts
+// asks them all within a second or two.
+
+// sweepPace is the span within which PingHosts unused asks, answered or
+// not, are a sweep.
+const sweepPace = 5e9 // ns
+
+// discovered counts an ask made at packet time t that no traffic followed;
+// unanswered tells whether the neighbour answered it either.
+func (e *Engine) discovered(s *source, t int64, unanswered bool) {
+	s.nbrFound++
+	s.nbrPaced.add(t, sweepPace)
+	if unanswered {
+		s.nbrBurst.add(t, int64(e.cfg.BurstWindow))
+	}
+}
 
 const (
 	askOpen = 0 // asked, no traffic to the address yet

@@ -23,7 +23,12 @@ func (e *Engine) Probe(p *Probe) {
 		return
 	}
 
-	sa, sk := e.agg(p.Src, src)
+	sa, sk := p.Src, src
+	if !neighbour {
+		// Neighbour asks come from the link, whose hosts all share the
+		// prefix: they are judged per address.
+		sa, sk = e.agg(p.Src, src)
+	}
 	s, created := e.srcs.get(sa, sk, ns)
 	if !created && ns-s.last > int64(e.cfg.IdleTimeout) {
 		e.endEpisode(s, s.last, EndIdle)

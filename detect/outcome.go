@@ -46,13 +46,16 @@ func (e *Engine) Reply(r *Reply) {
 
 // outcome records what became of the first contact prober→target:port.
 func (e *Engine) outcome(a *answer) {
-	pa, pk := e.agg(a.prober, a.pk)
+	f := familyOf(a.proto, a.targetPort)
+	pa, pk := a.prober, a.pk
+	if f != famNeighbour {
+		pa, pk = e.agg(a.prober, a.pk) // neighbour asks are tracked per address (see Probe)
+	}
 	s := e.srcs.peekKey(pa, pk)
 	var c *slot
 	if s != nil {
 		c = e.tab.find(contactKey(pk, s.gen, a.tk, a.proto, a.targetPort), a.now)
 	}
-	f := familyOf(a.proto, a.targetPort)
 	if c == nil {
 		switch {
 		case s != nil && s.probes > 0:

@@ -48,9 +48,14 @@ func (e *Engine) agg(a netip.Addr, k addrKey) (netip.Addr, addrKey) {
 	return netip.AddrFrom16(b), m
 }
 
-// aggregated reports whether s stands for an IPv6 prefix.
+// aggregated reports whether s stands for an IPv6 prefix (a source tracked
+// per address for its neighbour asks does not, though its address is in one).
 func (e *Engine) aggregated(s *source) bool {
-	return e.aggregates && s.addr.Is6() && !s.addr.Is4In6() && !s.addr.IsLinkLocalUnicast()
+	if !e.aggregates || !s.addr.Is6() || s.addr.Is4In6() || s.addr.IsLinkLocalUnicast() {
+		return false
+	}
+	_, k := e.agg(s.addr, s.key)
+	return k == s.key
 }
 
 // lookup returns the tracked source for address a, if any, without

@@ -38,7 +38,8 @@ type source struct {
 	pingHosts, pingOK, pingDead   uint32 // hosts sent ICMP requests; of them answered, and unanswered or unreachable
 	nbrAsks                       uint32 // neighbour (ARP/NDP) asks for new addresses
 	nbrFound                      uint32 // of them, asks not followed by traffic to the address: discovery
-	nbrBurst                      burst  // discovery asks within the burst window
+	nbrBurst                      burst  // unanswered discovery asks within the burst window
+	nbrPaced                      burst  // discovery asks within sweepPace
 	odd                           uint32 // probes no operating system sends
 	oddBurst                      burst  // odd probes within the burst window
 	osProbes                      uint32 // nmap OS-detection probes

@@ -15,9 +15,7 @@ import (
 // refused on one port) is no scan of many ports.
 //
 // The participants are the sources that failed there within the window,
-// probed fewer than DistributedPorts ports of the target each (a source
-// that covered that many alone is a scan of its own, not a share of
-// another) and whose ports were mostly their own (see participants). A
+// each taking a share of the ports, mostly its own (see participants). A
 // participant also alerted on its own is referenced by its episode id.
 type targets struct {
 	lru  *simplelru.LRU[netip.Addr, *target]
@@ -157,26 +155,34 @@ func (t *target) addPort(proto uint8, port uint16, i int) {
 	}
 }
 
-// isMember: contributor i failed here within the window and probed fewer
-// ports of the target than a scan of its own would.
+// isMember: contributor i, failing here while the alert is open, takes a
+// share of the target rather than covering most of it alone.
 func (t *target) isMember(i int, ns int64, e *Engine) bool {
 	c := &t.contrib[i]
-	return ns-c.last <= int64(e.cfg.DistributedWindow) && c.ports < uint32(e.cfg.DistributedPorts)
+	return ns-c.last <= int64(e.cfg.DistributedWindow) && 2*c.ports <= uint32(t.portsOf(t.members|1<<i))
 }
 
-// participants is the set of contributors that are members now and whose
-// ports are mostly their own: sources splitting a target's ports among them
-// probe disjoint slices, while independent scanners of one target overlap
-// on the ports everyone tries first.
+// participants is the set of contributors that split the target's ports
+// among them now: within the window, none covering more than half of what
+// they failed on together (a source that did is a scan of its own, not a
+// share of another), each with ports mostly its own — sources splitting a
+// target probe disjoint slices, while independent scanners of one target
+// overlap on the ports everyone tries first.
 func (t *target) participants(ns int64, e *Engine) uint64 {
 	var m uint64
 	for i := range t.contrib {
-		if t.isMember(i, ns, e) {
+		if ns-t.contrib[i].last <= int64(e.cfg.DistributedWindow) {
 			m |= 1 << i
 		}
 	}
 	if bits.OnesCount64(m) < e.cfg.DistributedSources {
 		return m
+	}
+	union := uint32(t.portsOf(m))
+	for i := range t.contrib {
+		if m&(1<<i) != 0 && 2*t.contrib[i].ports > union {
+			m &^= 1 << i
+		}
 	}
 	var own [maxContrib]uint32
 	for j := range t.ports {

@@ -61,7 +61,7 @@ func (e *Engine) judge(s *source) verdict {
 			return verdict{ActionPingsweep, "ping-failures"}
 		}
 	}
-	if s.nbrBurst.n >= uint32(c.PingHosts) {
+	if s.nbrBurst.n >= uint32(c.PingHosts) || s.nbrPaced.n >= uint32(c.PingHosts) {
 		return verdict{ActionPingsweep, "neighbour-discovery"}
 	}
 	return verdict{}
@@ -108,7 +108,7 @@ func (s *source) technique(action string) Technique {
 	switch action {
 	case ActionPingsweep:
 		switch {
-		case s.nbrBurst.n > 0 && s.nbrFound >= s.pingHosts:
+		case s.nbrFound > 0 && s.nbrFound >= s.pingHosts:
 			if s.tech[TechNDP] > s.tech[TechARP] {
 				return TechNDP
 			}

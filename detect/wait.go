@@ -73,8 +73,7 @@ func (e *Engine) judgeWaiting(w *waiting, ns int64) {
 	}
 	if w.tech == TechARP || w.tech == TechNDP {
 		if !e.askUsed(w.ask, now) {
-			s.nbrFound++
-			s.nbrBurst.add(w.t, int64(e.cfg.BurstWindow))
+			e.discovered(s, w.t, c.n != stSucceeded)
 			e.evaluate(s, ns)
 		}
 		return
