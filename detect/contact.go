@@ -85,16 +85,16 @@ func IsGroup(a netip.Addr) bool {
 
 var limitedBroadcast = netip.AddrFrom4([4]byte{255, 255, 255, 255})
 
-// silent records that contact c of s got no answer within the reply
-// timeout; tech is the probe's technique.
-func (e *Engine) silent(s *source, c *slot, tech Technique) {
+// silent records that contact c of s, of family f, got no answer within
+// the reply timeout; tech is the probe's technique.
+func (e *Engine) silent(s *source, c *slot, f family, tech Technique) {
 	if c.n != stPending {
 		return
 	}
 	c.n = stUnanswered
 	s.unanswered++
 	switch {
-	case tech == TechICMP:
+	case f == famPing:
 		s.pingDead++
 	case s.seesOutcomes() && weighsSilence(tech):
 		c.n = stUnansweredScored

@@ -15,7 +15,7 @@ func (e *Engine) Probe(p *Probe) {
 		// decoder took it for an operating system's connect().
 		p.Technique = TechSYN
 	}
-	neighbour := p.Technique == TechARP || p.Technique == TechNDP
+	neighbour := familyOf(p.Proto, p.DstPort) == famNeighbour
 	if !neighbour && e.asking(ns) {
 		e.markUsed(dst, now)
 	}
@@ -57,7 +57,7 @@ func (e *Engine) Probe(p *Probe) {
 	c.n = stPending
 	c.sport = p.SrcPort
 	c.seq = p.Seq
-	w := waiting{s: s, gen: s.gen, key: c.key, t: ns, tech: p.Technique}
+	w := waiting{s: s, gen: s.gen, key: c.key, t: ns, tech: p.Technique, fam: familyOf(p.Proto, p.DstPort)}
 	if neighbour {
 		w.ask = e.ask(dst, ns, now)
 	}
@@ -145,7 +145,7 @@ func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32)
 	s.tech[p.Technique]++
 	e.toolEvidence(s, p)
 
-	if p.Technique == TechARP || p.Technique == TechNDP {
+	if familyOf(p.Proto, p.DstPort) == famNeighbour {
 		// Neighbour asks count towards neighbour discovery only: a host
 		// asking for its gateway has not probed a host.
 		s.nbrAsks++

@@ -19,6 +19,7 @@ type waiting struct {
 	ask  uint64 // for a neighbour ask: the shared record of the address asked for
 	t    int64  // packet time of the contact, ns
 	tech Technique
+	fam  family
 }
 
 func newWaitQueue(size int) *waitQueue {
@@ -71,7 +72,7 @@ func (e *Engine) judgeWaiting(w *waiting, ns int64) {
 	if c == nil {
 		return
 	}
-	if w.tech == TechARP || w.tech == TechNDP {
+	if w.fam == famNeighbour {
 		if !e.askUsed(w.ask, now) {
 			e.discovered(s, w.t, c.n != stSucceeded)
 			e.evaluate(s, ns)
@@ -81,6 +82,6 @@ func (e *Engine) judgeWaiting(w *waiting, ns int64) {
 	if c.n != stPending {
 		return
 	}
-	e.silent(s, c, w.tech)
+	e.silent(s, c, w.fam, w.tech)
 	e.evaluate(s, ns)
 }
