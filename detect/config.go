@@ -3,6 +3,7 @@ package detect
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"time"
 )
 
@@ -83,6 +84,13 @@ type Config struct {
 	// (64: a scanner rotating addresses inside its /64 is one source; 128:
 	// one source per address). Link-local sources are never aggregated.
 	IPv6PrefixLen int
+	// DarkPorts are ports nothing serves on DarkHosts (TCP and UDP): a SYN
+	// or datagram to one is a decoy touch, seen by capture alone.
+	DarkPorts []uint16
+	// DarkHosts are the addresses dark ports are watched on; empty means
+	// every destination. The live sensor passes its own addresses.
+	DarkHosts []netip.Addr
+
 	// UpdateFactor: an update alert is raised each time the episode's breadth
 	// grows by this factor.
 	UpdateFactor int
@@ -183,6 +191,16 @@ func (c *Config) Validate() error {
 	}
 	if c.UpdateFactor < 2 {
 		errs = append(errs, fmt.Errorf("update_factor must be at least 2, got %d", c.UpdateFactor))
+	}
+	for _, p := range c.DarkPorts {
+		if p == 0 {
+			errs = append(errs, errors.New("dark_ports: port 0 is not a port"))
+		}
+	}
+	for _, h := range c.DarkHosts {
+		if !h.IsValid() {
+			errs = append(errs, errors.New("dark_hosts: an address is not valid"))
+		}
 	}
 	if c.Samples < 1 || c.Samples > maxSamples {
 		errs = append(errs, fmt.Errorf("samples must be between 1 and %d, got %d", maxSamples, c.Samples))

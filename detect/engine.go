@@ -45,6 +45,7 @@ type Engine struct {
 	askAt    int64                  // packet time of the latest neighbour ask, ns
 	sent     [sentSlots]sentMark    // recent first-contact destinations (see ask)
 
+	dark       darkSet   // dark ports and the hosts they are watched on
 	aggregates bool      // IPv6 sources are tracked by prefix
 	v6mask     addrKey   // ... of this mask
 	order      []*source // reused by Tick and Flush to visit sources in a fixed order
@@ -71,6 +72,7 @@ func New(cfg Config, sink Sink) (*Engine, error) {
 		wait:   newWaitQueue(waitSlotsFor(cfg.ContactTableSize)),
 		alerts: make(map[string]uint64),
 
+		dark:       newDarkSet(cfg.DarkPorts, cfg.DarkHosts),
 		aggregates: cfg.IPv6PrefixLen < 128,
 		v6mask:     v6Mask(cfg.IPv6PrefixLen),
 	}

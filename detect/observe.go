@@ -5,6 +5,14 @@ func (e *Engine) Probe(p *Probe) {
 	if !p.Src.IsValid() || !p.Dst.IsValid() || p.Src.IsUnspecified() || IsGroup(p.Dst) {
 		return
 	}
+	if e.probe(p) && e.dark.any && e.dark.touches(p) {
+		e.darkTouch(p)
+	}
+}
+
+// probe is Probe for a valid probe; it reports whether the packet was a
+// probe (not a segment of a connection or an answer).
+func (e *Engine) probe(p *Probe) bool {
 	ns := p.Time.UnixNano()
 	now := e.secs(ns)
 	e.probes++
@@ -20,7 +28,7 @@ func (e *Engine) Probe(p *Probe) {
 		e.markUsed(dst, now)
 	}
 	if !e.isProbe(p, src, dst, ns, now) {
-		return
+		return false
 	}
 
 	sa, sk := p.Src, src
@@ -52,7 +60,7 @@ func (e *Engine) Probe(p *Probe) {
 		if odd {
 			e.evaluate(s, ns)
 		}
-		return
+		return true
 	}
 	c.n = stPending
 	c.sport = p.SrcPort
@@ -81,10 +89,11 @@ func (e *Engine) Probe(p *Probe) {
 			o.key = 0
 			e.outcome(&answer{prober: p.Src, pk: src, target: p.Dst, tk: dst, proto: p.Proto,
 				proberPort: p.SrcPort, targetPort: p.DstPort, out: out, ns: ns, now: now}) // evaluates
-			return
+			return true
 		}
 	}
 	e.evaluate(s, ns)
+	return true
 }
 
 // isProbe sorts out packets the decoder could not judge alone: segments of

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/netip"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -41,7 +40,6 @@ type Sensor struct {
 	log     *slog.Logger
 	socks   []*socket
 	engine  *detect.Engine
-	own     map[netip.Addr]bool
 	batches chan *batch
 	free    chan *batch
 	touches chan detect.Touch
@@ -99,10 +97,18 @@ func NewSensor(opts LiveOptions) (*Sensor, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Dark ports are judged by the engine, as in a replay; live, they are
+	// watched on this host's own addresses unless the configuration names
+	// the hosts.
+	opts.Engine.DarkPorts = opts.Capture.DarkPorts
+	if len(opts.Engine.DarkHosts) == 0 {
+		for a := range own {
+			opts.Engine.DarkHosts = append(opts.Engine.DarkHosts, a)
+		}
+	}
 	s := &Sensor{
 		opts:    opts,
 		log:     opts.Logger,
-		own:     own,
 		batches: make(chan *batch, 64),
 		free:    make(chan *batch, 64+8*len(opts.Capture.Interfaces)*opts.Capture.Sockets),
 		touches: make(chan detect.Touch, 1024),
@@ -200,7 +206,7 @@ func (s *Sensor) Run(ctx context.Context) error {
 // goroutine, never while a read is in progress.
 func (s *Sensor) capture(ctx context.Context, k *socket) error {
 	defer k.tp.Close()
-	b := &batcher{free: s.free, out: s.batches, own: s.own, dark: darkSet(s.opts.Capture.DarkPorts)}
+	b := &batcher{free: s.free, out: s.batches}
 	d := NewDecoder(b)
 	lastStats := time.Now()
 	// Counters are published as differences since the last publication, so
@@ -256,14 +262,6 @@ func (s *Sensor) capture(ctx context.Context, k *socket) error {
 	}
 }
 
-func darkSet(ports []uint16) map[uint16]bool {
-	m := make(map[uint16]bool, len(ports))
-	for _, p := range ports {
-		m[p] = true
-	}
-	return m
-}
-
 // runEngine feeds the engine until the capture goroutines are done, then
 // ends every open episode.
 func (s *Sensor) runEngine(ctx context.Context) {
@@ -312,10 +310,6 @@ func (s *Sensor) process(b *batch) {
 			e.Probe(&ev.probe)
 		case evReply:
 			e.Reply(&ev.reply)
-		case evTouch:
-			p := &ev.probe
-			e.Touch(&detect.Touch{Time: p.Time, Src: p.Src, Dst: p.Dst, SrcPort: p.SrcPort,
-				DstPort: p.DstPort, Proto: p.Proto, Passive: true})
 		}
 	}
 	b.n = 0

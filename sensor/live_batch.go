@@ -1,8 +1,6 @@
 package sensor
 
 import (
-	"net/netip"
-
 	"github.com/portsnare/portsnare/detect"
 )
 
@@ -16,7 +14,6 @@ type eventKind uint8
 const (
 	evProbe eventKind = iota + 1
 	evReply
-	evTouch
 )
 
 type event struct {
@@ -42,8 +39,6 @@ type batcher struct {
 	cur  *batch
 	free chan *batch
 	out  chan<- *batch
-	own  map[netip.Addr]bool
-	dark map[uint16]bool
 }
 
 func (b *batcher) slot(at int64) *event {
@@ -86,25 +81,10 @@ func (b *batcher) Probe(p *detect.Probe) {
 	e := b.slot(p.Time.UnixNano())
 	e.kind, e.probe = evProbe, *p
 	b.done()
-	if len(b.dark) > 0 && b.dark[p.DstPort] && b.own[p.Dst] && darkProbe(p) {
-		t := b.slot(p.Time.UnixNano())
-		t.kind, t.probe = evTouch, *p
-		b.done()
-	}
 }
 
 func (b *batcher) Reply(r *detect.Reply) {
 	e := b.slot(r.Time.UnixNano())
 	e.kind, e.reply = evReply, *r
 	b.done()
-}
-
-// darkProbe: what counts as touching a dark port — a TCP SYN or a UDP
-// datagram; other segments there are answers or scans already counted.
-func darkProbe(p *detect.Probe) bool {
-	switch p.Technique {
-	case detect.TechSYN, detect.TechConnect, detect.TechUDP:
-		return true
-	}
-	return false
 }

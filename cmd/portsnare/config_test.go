@@ -102,7 +102,7 @@ func TestDefaultsComeFromDetect(t *testing.T) {
 	}
 	want := detect.DefaultConfig()
 	want.Sensor = hostname()
-	if cfg.Detect != want {
+	if !reflect.DeepEqual(cfg.Detect, want) {
 		t.Errorf("got  %+v\nwant %+v", cfg.Detect, want)
 	}
 	if cfg.Log != (LogConfig{Level: "info", Format: "text"}) {
