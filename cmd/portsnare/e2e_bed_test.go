@@ -24,13 +24,14 @@ import (
 )
 
 // The end-to-end tests run real scanners against the live sensor. They need
-// root, network namespaces and Debian's nmap, masscan and zmap. They run
+// root, network namespaces and Debian's nmap, masscan, zmap, ncat, arping
+// and python3 (.ci/run installs them). They run
 // when PORTSNARE_E2E is set (CI sets it), and then a missing prerequisite
 // fails the run rather than skipping it.
 func requireE2E(t *testing.T, tools ...string) {
 	t.Helper()
 	if os.Getenv("PORTSNARE_E2E") == "" {
-		t.Skip("end-to-end test: set PORTSNARE_E2E=1 (needs root, ip netns, nmap, masscan, zmap)")
+		t.Skip("end-to-end test: set PORTSNARE_E2E=1 (needs root, ip netns, nmap, masscan, zmap, ncat, arping, python3)")
 	}
 	if os.Geteuid() != 0 {
 		t.Fatal("PORTSNARE_E2E is set but the test is not running as root")
