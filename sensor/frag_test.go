@@ -1,6 +1,8 @@
 package sensor
 
 import (
+	"bytes"
+	"context"
 	"encoding/binary"
 	"strings"
 	"testing"
@@ -386,5 +388,57 @@ func TestReassemblyLinks(t *testing.T) {
 	}
 	if len(rec.probes) != 1 || rec.probes[0].FP&detect.FPFragmented == 0 {
 		t.Fatalf("probes %+v", rec.probes)
+	}
+}
+
+// BenchmarkReassembly measures fragments of nmap -f SYNs; one op is one
+// fragment. Each datagram comes 31 s of packet time after the last, so the
+// table expires it and reassembles the next anew.
+func BenchmarkReassembly(b *testing.B) {
+	frags := synFrags(b, 7)
+	d := NewDecoder(nopHandler{})
+	ts := testTime
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if i%len(frags) == 0 {
+			ts = ts.Add(31 * time.Second)
+		}
+		d.Decode(LinkTypeEthernet, ts, frags[i%len(frags)])
+		i++
+	}
+}
+
+// TestReplayFragmentedScan replays a capture of an nmap -f SYN scan (each
+// SYN in three 8-byte fragments, RST answers): every probe reaches the
+// engine, and the summary counts the fragments.
+func TestReplayFragmentedScan(t *testing.T) {
+	start := time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)
+	const ports = 200
+	var pkts []packet
+	for i := range ports {
+		port := uint16(i + 1)
+		ts := start.Add(time.Duration(i) * 10 * time.Millisecond)
+		syn := v4(t, scanner, target, layers.IPProtocolTCP, tcp(40000, port, "S", optMSS))
+		binary.BigEndian.PutUint16(syn[4:6], uint16(i))
+		for _, f := range split4(syn, 8) {
+			pkts = append(pkts, packet{link: LinkTypeEthernet, ts: ts, data: f})
+		}
+		pkts = append(pkts, packet{link: LinkTypeEthernet, ts: ts.Add(time.Millisecond),
+			data: eth4(v4(t, target, scanner, layers.IPProtocolTCP, tcp(port, 40000, "RA")))})
+	}
+	path := writeFile(t, t.TempDir(), "frag.pcap", pcapBytes(binary.LittleEndian, false, LinkTypeEthernet, pkts))
+	st, err := Replay(context.Background(), ReplayOptions{Files: []string{path}, Engine: testEngine()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := st.Decode
+	if d.Probes != ports || d.Replies != ports || d.Fragments != 3*ports || d.Reassembled != ports || d.Ignored != 2*ports {
+		t.Fatalf("decode stats %+v", d)
+	}
+	var sum bytes.Buffer
+	st.Summary(&sum)
+	if want := "fragments: 600, 200 datagrams reassembled, 0 given up"; !strings.Contains(sum.String(), want) {
+		t.Errorf("summary lacks %q:\n%s", want, sum.String())
 	}
 }

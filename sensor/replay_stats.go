@@ -99,6 +99,11 @@ func (s ReplayStats) Summary(w io.Writer) {
 	fmt.Fprintf(w, "decoded: %s probes, %s replies, %s ignored; %s unsupported, %s decode errors, %s truncated packets\n",
 		grouped(d.Probes), grouped(d.Replies), grouped(d.Ignored), grouped(d.Unsupported),
 		grouped(d.DecodeErrors), grouped(d.Truncated))
+	if d.Fragments > 0 {
+		fmt.Fprintf(w, "fragments: %s, %s datagrams reassembled, %s given up (%s timed out, %s evicted)\n",
+			grouped(d.Fragments), grouped(d.Reassembled), grouped(d.ReassemblyTimeouts+d.ReassemblyEvictions),
+			grouped(d.ReassemblyTimeouts), grouped(d.ReassemblyEvictions))
+	}
 	if s.TruncatedFiles+s.DamagedFiles > 0 {
 		fmt.Fprintf(w, "damaged files: %d truncated, %d other\n", s.TruncatedFiles, s.DamagedFiles)
 	}
