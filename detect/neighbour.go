@@ -38,22 +38,28 @@ func askKey(dst addrKey) uint64 {
 }
 
 // ask records a neighbour ask for dst at table time now and returns the
-// key of its record. Traffic to dst just before the ask counts as use too:
-// a gateway asks for an address when a packet for it arrives.
+// key of its record. Traffic to dst shortly before the ask counts as use
+// too: a gateway asks for an address when a packet for it arrives, and a
+// stack confirms a neighbour it has just sent to (Linux after
+// delay_first_probe_time, 5 s).
 func (e *Engine) ask(dst addrKey, ns int64, now uint32) uint64 {
 	k := askKey(dst)
 	r, _ := e.tab.upsert(k, now, 0)
 	r.n = askOpen
-	if m := &e.sent[sentIndex(dst)]; m.key == dst && ns-m.t <= int64(orphanSecs)*1e9 && ns >= m.t {
+	if m := &e.sent[sentIndex(dst)]; m.key == dst && ns-m.t <= sentWindow && ns >= m.t {
 		r.n = askUsed
 	}
 	e.askAt = ns
 	return k
 }
 
-// sentSlots is the size of the direct-mapped memory of recent first-contact
-// destinations: the asks it serves follow their packet within milliseconds.
-const sentSlots = 1 << 12
+// sentSlots is the size of the direct-mapped memory of recent destinations.
+// A collision forgets a destination, which can only make an ask look unused.
+const sentSlots = 1 << 16
+
+// sentWindow is how long traffic to an address makes a later ask for it a
+// confirmation rather than discovery.
+const sentWindow = 10e9 // ns
 
 type sentMark struct {
 	key addrKey
@@ -61,10 +67,10 @@ type sentMark struct {
 }
 
 func sentIndex(k addrKey) uint64 {
-	return ((k.hi ^ k.lo) * 0x9e3779b97f4a7c15) >> (64 - 12)
+	return ((k.hi ^ k.lo) * 0x9e3779b97f4a7c15) >> (64 - 16)
 }
 
-// sentTo notes a first contact to dst at packet time ns.
+// sentTo notes traffic to dst at packet time ns.
 func (e *Engine) sentTo(dst addrKey, ns int64) {
 	e.sent[sentIndex(dst)] = sentMark{dst, ns}
 }

@@ -24,8 +24,11 @@ func (e *Engine) probe(p *Probe) bool {
 		p.Technique = TechSYN
 	}
 	neighbour := familyOf(p.Proto, p.DstPort) == famNeighbour
-	if !neighbour && e.asking(ns) {
-		e.markUsed(dst, now)
+	if !neighbour {
+		e.sentTo(dst, ns)
+		if e.asking(ns) {
+			e.markUsed(dst, now)
+		}
 	}
 	if !e.isProbe(p, src, dst, ns, now) {
 		return false
@@ -162,7 +165,6 @@ func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32)
 		return
 	}
 	s.contacts++
-	e.sentTo(dst, ns)
 	// One record per (source, host) counts the ports (n) and IP protocols
 	// (seq) probed there; its creation marks a new host.
 	h, isNew := e.tab.upsert(hash5(kindHostPorts, src, s.gen, dst, 0), now, s.prio())

@@ -81,10 +81,14 @@ func loadDir(dir string) ([]capture, error) {
 		default:
 			bad("label %q is not scan, benign or hard-benign", l.Label)
 		}
-		for _, s := range l.Scanners {
-			if _, err := netip.ParseAddr(s); err != nil {
+		for i, s := range l.Scanners {
+			a, err := netip.ParseAddr(s)
+			if err != nil {
 				bad("scanner %q is not an address", s)
+				continue
 			}
+			// Alerts print addresses canonically; labels may not (2001:db8::0f93).
+			l.Scanners[i] = a.String()
 		}
 		if l.Class == "" {
 			l.Class = base

@@ -58,7 +58,10 @@ func replayEngine(path string) ([]*episode, error) {
 			case detect.PhaseEnd:
 				e.end = a
 			}
-			for _, s := range append([]string{a.Source.IP}, a.Portsnare.Scan.Sources...) {
+			// An IPv6 source tracked by prefix names every address it
+			// was seen using.
+			named := append([]string{a.Source.IP}, a.Portsnare.Scan.Sources...)
+			for _, s := range append(named, a.Portsnare.Scan.SourceAddresses...) {
 				if s != "" && !e.names(s) {
 					e.named = append(e.named, s)
 				}
