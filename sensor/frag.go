@@ -75,6 +75,10 @@ type fragEntry struct {
 	// total is the datagram's upper-layer length, known from its last
 	// fragment (-1 before); end is how far any fragment reached.
 	total, end int32
+	// cutAt is where the capture cut a fragment off inside the prefix (-1
+	// if it did not): the bytes from there to the next block boundary are
+	// lost, so the start may be complete short of a block.
+	cutAt int32
 	// ttl and fp are the first fragment's (offset 0), as a stack
 	// reassembling the datagram keeps its first fragment's header.
 	ttl uint8
@@ -121,7 +125,7 @@ func (t *fragTable) add(f *fragment, now int64, st *DecodeStats) *fragEntry {
 	if e.total >= 0 {
 		need = min(need, int(e.total))
 	}
-	if e.prefix() < need {
+	if n, cut := e.prefix(); n < need && !cut {
 		return nil
 	}
 	e.state = fragDone
@@ -161,7 +165,7 @@ func (t *fragTable) lookup(key fragKey, now int64, st *DecodeStats) *fragEntry {
 			st.ReassemblyEvictions++
 		}
 	}
-	*e = fragEntry{key: key, start: now, state: fragOpen, total: -1}
+	*e = fragEntry{key: key, start: now, state: fragOpen, total: -1, cutAt: -1}
 	return e
 }
 
@@ -176,35 +180,64 @@ func (e *fragEntry) givesWayTo(o *fragEntry) bool {
 // fill copies the blocks of the prefix that f holds and no earlier fragment
 // filled. end is where f's data ends in the datagram, cut to the datagram's
 // length when known. A block counts only when complete: 8 bytes, or fewer
-// only where the datagram ends.
+// only where the datagram ends. Where the capture cut f short, the bytes it
+// kept of the block are copied and the cut recorded.
 func (e *fragEntry) fill(f *fragment, end int) {
 	captured := min(end, f.off+len(f.data))
 	for b := f.off / 8; b < fragBlocks; b++ {
 		lo := b * 8
 		hi := min(lo+8, end)
-		if hi > captured || hi <= lo || (hi < lo+8 && int32(hi) != e.total) {
+		if hi <= lo {
 			return
 		}
 		bit := uint16(1) << b
+		if hi > captured {
+			// The first cut wins too, unless one falls in an earlier
+			// block: the start is complete up to the earliest cut.
+			if e.have&bit == 0 && captured >= lo && (e.cutAt < 0 || captured < int(e.cutAt)&^7) {
+				e.copyBlock(f, b, lo, captured)
+				e.cutAt = int32(captured)
+			}
+			return
+		}
+		if hi < lo+8 && int32(hi) != e.total {
+			return
+		}
 		if e.have&bit != 0 {
 			continue
 		}
-		copy(e.buf[lo:hi], f.data[lo-f.off:hi-f.off])
-		e.have |= bit
-		if b == 0 {
-			e.ttl, e.fp = f.ttl, f.fp
+		// Bytes an earlier cut fragment left in the block stay.
+		from := lo
+		if c := int(e.cutAt); c > lo && c < lo+8 {
+			from = c
 		}
+		e.copyBlock(f, b, from, hi)
+		e.have |= bit
+	}
+}
+
+// copyBlock copies f's bytes [lo, hi) of the datagram, in block b, into the
+// buffer; the first block's fragment also gives the header fields.
+func (e *fragEntry) copyBlock(f *fragment, b, lo, hi int) {
+	copy(e.buf[lo:hi], f.data[lo-f.off:hi-f.off])
+	if b == 0 && lo == 0 {
+		e.ttl, e.fp = f.ttl, f.fp
 	}
 }
 
 // prefix is how many bytes from the datagram's start are filled without a
-// gap.
-func (e *fragEntry) prefix() int {
-	n := bits.TrailingZeros16(^e.have) * 8
-	if e.total >= 0 {
-		n = min(n, int(e.total))
+// gap, and whether a capture cut ends them: no fragment will fill the rest,
+// so decoding goes ahead with what there is, as with a packet the snap
+// length cut.
+func (e *fragEntry) prefix() (n int, cut bool) {
+	n = bits.TrailingZeros16(^e.have) * 8
+	if e.total >= 0 && n >= int(e.total) {
+		return int(e.total), false
 	}
-	return n
+	if int(e.cutAt) >= n && int(e.cutAt) < n+8 {
+		return int(e.cutAt), true
+	}
+	return n, false
 }
 
 // datagram returns the reassembled start of the datagram, the upper-layer
@@ -212,7 +245,7 @@ func (e *fragEntry) prefix() int {
 // when the last one is still missing), and whether the datagram continues
 // past what is kept.
 func (e *fragEntry) datagram() (data []byte, claimed int, partial bool) {
-	n := e.prefix()
-	partial = e.total < 0 || int(e.total) > n
+	n, cut := e.prefix()
+	partial = cut || e.total < 0 || int(e.total) > n
 	return e.buf[:n], int(e.end), partial
 }

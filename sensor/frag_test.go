@@ -329,7 +329,6 @@ func TestReassemblyMalformed(t *testing.T) {
 		{"empty", [][]byte{frag4(syn, 0, 0, true)}, outError},
 		{"not-multiple-of-8", [][]byte{frag4(syn, 0, 12, true)}, outError},
 		{"past-64k", [][]byte{farOff}, outError},
-		{"cut-by-capture", [][]byte{frag4(syn, 0, 8, true)[:14+20+4], frag4(syn, 8, 8, true), frag4(syn, 16, 8, false)}, outIgnored},
 		{"fragment-in-fragment", split6(inner, 6, 8), outError},
 		{"tcp-header-past-datagram", split4(badOffset, 8), outError},
 		{"tcp-header-cut-short", split4(syn, 8)[:2], outIgnored},
@@ -352,6 +351,50 @@ func TestReassemblyMalformed(t *testing.T) {
 				t.Fatalf("stats %+v, probes %+v", st, rec.probes)
 			}
 		})
+	}
+}
+
+// TestReassemblySnapLength: a capture's snap length cuts fragments as it
+// cuts packets. The bytes it kept are all there will be, so the datagram is
+// decoded from them as a cut packet would be: a large datagram's first
+// fragment still gives its probe, and a transport header cut short counts
+// as truncated, once.
+func TestReassemblySnapLength(t *testing.T) {
+	big6 := v6(t, scanner6, target6, layers.IPProtocolUDP, udp(40000, 53), gopaPayload(strings.Repeat("x", 1000)))
+	vlan6 := func(f []byte) []byte { return ether(etherTypeDot1Q, vlan(5, etherTypeIPv6, f[14:])) }
+	_, whole := decodeWhole(t, vlan6(eth6(big6))[:192])
+	want := whole.probes[0]
+	want.FP |= detect.FPFragmented
+
+	var rec recorder
+	d := NewDecoder(&rec)
+	fs := split6(big6, 11, 504)
+	d.Decode(LinkTypeEthernet, testTime, vlan6(fs[0])[:192]) // 192-18-48 = 126 bytes of the datagram
+	if st := d.Stats(); len(rec.probes) != 1 || rec.probes[0] != want || st.Reassembled != 1 {
+		t.Fatalf("probes %+v\nwant   %+v\nstats %+v", rec.probes, want, st)
+	}
+	for _, f := range fs[1:] {
+		d.Decode(LinkTypeEthernet, testTime, vlan6(f)[:192])
+	}
+	if st := d.Stats(); len(rec.probes) != 1 || st.Ignored != uint64(len(fs)-1) {
+		t.Fatalf("stats %+v", st)
+	}
+
+	syn := v4(t, scanner, target, layers.IPProtocolTCP, tcp(40000, 80, "S", optMSS))
+	for name, frags := range map[string][][]byte{
+		"first-fragment-cut":  {frag4(syn, 0, 8, true)[:14+20+4], frag4(syn, 8, 8, true), frag4(syn, 16, 8, false)},
+		"middle-fragment-cut": {frag4(syn, 16, 8, false), frag4(syn, 8, 8, true)[:14+20+4], frag4(syn, 0, 8, true)},
+	} {
+		var rec recorder
+		d := NewDecoder(&rec)
+		for _, f := range frags {
+			d.Decode(LinkTypeEthernet, testTime, f)
+		}
+		st := d.Stats()
+		checkInvariant(t, st)
+		if st.Truncated != 1 || st.Ignored != 2 || st.Reassembled != 1 || len(rec.probes) != 0 {
+			t.Errorf("%s: stats %+v", name, st)
+		}
 	}
 }
 
