@@ -97,9 +97,9 @@ type fragTable struct {
 // st.
 //
 // Overlapping data: the first copy of a byte wins. Targets disagree (Linux
-// and RFC 5722 drop a datagram with overlaps, older stacks keep the first
-// or the last copy depending on position), so no choice matches every
-// target; first-wins matches what the Decoder does after a datagram is
+// drops an IPv4 or IPv6 datagram with overlaps, as RFC 5722 asks for IPv6;
+// older stacks keep the first or the last copy depending on position), so
+// no choice matches every target; first-wins matches what the Decoder does after a datagram is
 // decoded, when later fragments can no longer change the probe, so the
 // result does not depend on whether an overlap arrives before or after the
 // prefix is complete, and a stream of rewrites cannot churn the buffer.
