@@ -45,10 +45,11 @@ type Engine struct {
 	askAt    int64                  // packet time of the latest neighbour ask, ns
 	sent     [sentSlots]sentMark    // recent first-contact destinations (see ask)
 
-	dark       darkSet   // dark ports and the hosts they are watched on
-	aggregates bool      // IPv6 sources are tracked by prefix
-	v6mask     addrKey   // ... of this mask
-	order      []*source // reused by Tick and Flush to visit sources in a fixed order
+	dark        darkSet   // dark ports and the hosts they are watched on
+	aggregates  bool      // IPv6 sources are tracked by prefix
+	v6mask      addrKey   // ... of this mask
+	order       []*source // reused by Tick and Flush to visit sources in a fixed order
+	authorizing Probe     // the probe the policy is looking at (see authorize)
 
 	probes, replies, matched uint64
 	alerts                   map[string]uint64

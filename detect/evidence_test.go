@@ -507,3 +507,37 @@ func TestConcurrentScannersAreDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// The evidence paths allocate nothing per packet once a source is tracked:
+// new first contacts and their answers, the wait queue, neighbour asks,
+// UDP answers, and an IPv6 source tracked by prefix.
+func TestEvidencePathsDoNotAllocate(t *testing.T) {
+	b := newBed(t, nil)
+	v4, v6 := ip("10.9.0.1"), ip("2001:db8:9::1")
+	step := func(i int) {
+		b.advance(time.Millisecond)
+		host := nth("10.9.1.0", i%200)
+		port := uint16(1000 + i%3000)
+		b.arp(v4, host)
+		b.arpReply(v4, host)
+		b.connect(v4, host, port, 443, uint32(i))
+		b.reply(v4, host, ProtoTCP, port, 443, Succeeded)
+		b.udp(v4, host, port, 53)
+		b.udp(host, v4, 53, port)
+		h6 := netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 0, 0x0a, 14: byte(i >> 8), 15: byte(i)})
+		b.connect(v6, h6, port, 443, uint32(i))
+		b.reply(v6, h6, ProtoTCP, port, 443, Succeeded)
+	}
+	for i := 0; i < 500; i++ { // warm up: sources, their prefix record
+		step(i)
+	}
+	i := 500
+	allocs := testing.AllocsPerRun(2000, func() {
+		step(i)
+		i++
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per step", allocs)
+	}
+	b.expectNone()
+}

@@ -29,7 +29,11 @@ func (e *Engine) authorize(s *source, p *Probe) {
 	if e.policy == nil {
 		return
 	}
-	rule, in := e.policy.Authorize(p)
+	// The policy sees a copy kept in the engine: a pointer passed through
+	// an interface escapes, and the caller's probe would be moved to the
+	// heap on every call.
+	e.authorizing = *p
+	rule, in := e.policy.Authorize(&e.authorizing)
 	if !s.authorized {
 		s.authorized = true
 		s.rule = rule
