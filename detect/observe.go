@@ -24,7 +24,8 @@ func (e *Engine) probe(p *Probe) bool {
 		p.Technique = TechSYN
 	}
 	neighbour := familyOf(p.Proto, p.DstPort) == famNeighbour
-	if !neighbour {
+	if !neighbour && e.askAt != 0 {
+		// Only where neighbour asks are seen does traffic need noting.
 		e.sentTo(dst, ns)
 		if e.asking(ns) {
 			e.markUsed(dst, now)

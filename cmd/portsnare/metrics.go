@@ -53,13 +53,15 @@ var (
 		"Alerts raised, by action, phase and suppression (allowlist).", []string{"action", "phase", "suppressed"}, nil)
 	descAlertsDropped = prometheus.NewDesc("portsnare_alerts_dropped_total",
 		"Alerts that could not be queued for the sinks (logged each time).", nil, nil)
+	descFragments = prometheus.NewDesc("portsnare_decoder_fragments_total",
+		"IP fragments seen, and datagrams reassembled or given up (timed out, evicted for room).", []string{"result"}, nil)
 	descTouches = prometheus.NewDesc("portsnare_honeyport_touches_total",
 		"Decoy touches handed to the engine, and those dropped because it was behind.", []string{"result"}, nil)
 )
 
 // Describe implements prometheus.Collector.
 func (m *metrics) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descPackets, descDrops, descDecoded, descSources, descEvictions,
+	for _, d := range []*prometheus.Desc{descPackets, descDrops, descDecoded, descFragments, descSources, descEvictions,
 		descProbes, descAlerts, descAlertsDropped, descTouches, descHPConns, descHPRejected, descHPAcceptErrors,
 		descHPPorts, descHPQueueDropped, descHPReplies, descPubPublished, descPubSpooled, descPubSpoolBytes,
 		descPubConnected, descPubDropped, descPubErrors, descALRules, descALReloads, descALLastReload, descALEpisodes} {
@@ -81,6 +83,10 @@ func (m *metrics) Collect(ch chan<- prometheus.Metric) {
 	counter(descDecoded, st.Decode.Unsupported, "unsupported")
 	counter(descDecoded, st.Decode.DecodeErrors, "error")
 	counter(descDecoded, st.Decode.Truncated, "truncated")
+	counter(descFragments, st.Decode.Fragments, "seen")
+	counter(descFragments, st.Decode.Reassembled, "reassembled")
+	counter(descFragments, st.Decode.ReassemblyTimeouts, "timeout")
+	counter(descFragments, st.Decode.ReassemblyEvictions, "evicted")
 	ch <- prometheus.MustNewConstMetric(descSources, prometheus.GaugeValue, float64(st.Engine.Sources))
 	counter(descEvictions, st.Engine.Evictions)
 	counter(descProbes, st.Engine.Probes, "probe")
