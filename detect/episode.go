@@ -234,7 +234,7 @@ func (e *Engine) buildAlert(s *source, phase string, ns int64, why string) *Aler
 		Order:      s.order(v.action),
 		Tool:       s.tool(),
 		Probes:     s.probes,
-		Contacts:   s.contacts,
+		Contacts:   s.contacts + s.nbrAsks,
 		Ports:      s.ports,
 		Hosts:      s.hosts,
 		Failed:     s.failed,
@@ -245,6 +245,9 @@ func (e *Engine) buildAlert(s *source, phase string, ns int64, why string) *Aler
 		Reason:     v.reason,
 		Shape:      s.ep.shape,
 		EndReason:  why,
+	}
+	if tech == TechARP || tech == TechNDP {
+		a.Portsnare.Scan.Hosts = s.nbrAsks // the addresses asked for
 	}
 	if e.aggregated(s) && s.v6 != nil {
 		bits := e.cfg.IPv6PrefixLen
