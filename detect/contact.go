@@ -86,10 +86,11 @@ func IsGroup(a netip.Addr) bool {
 var limitedBroadcast = netip.AddrFrom4([4]byte{255, 255, 255, 255})
 
 // silent records that contact c of s, of family f, got no answer within
-// the reply timeout; tech is the probe's technique.
-func (e *Engine) silent(s *source, c *slot, f family, tech Technique) {
+// the reply timeout; tech is the probe's technique. It reports whether the
+// silence was weighed as a failure.
+func (e *Engine) silent(s *source, c *slot, f family, tech Technique) bool {
 	if c.n != stPending {
-		return
+		return false
 	}
 	c.n = stUnanswered
 	s.unanswered++
@@ -99,7 +100,10 @@ func (e *Engine) silent(s *source, c *slot, f family, tech Technique) {
 	case s.seesOutcomes() && weighsSilence(tech):
 		c.n = stUnansweredScored
 		s.score++
+		s.scoredSilent++
+		return true
 	}
+	return false
 }
 
 // answered records the outcome o of contact c of s in family f. It reports
@@ -113,6 +117,7 @@ func (e *Engine) answered(s *source, c *slot, f family, o Outcome) bool {
 		s.unanswered--
 		if c.n == stUnansweredScored {
 			s.score--
+			s.scoredSilent--
 		}
 		if f == famPing {
 			s.pingDead--
@@ -150,11 +155,13 @@ func (e *Engine) answered(s *source, c *slot, f family, o Outcome) bool {
 
 // decoy records that contact c of s touched a decoy: a failure, whatever it
 // was before, with the weight of two (no legitimate client reaches a port
-// that serves nothing).
-func (e *Engine) decoy(s *source, c *slot) {
+// that serves nothing). It reports whether the contact is a failure it was
+// not counted as before.
+func (e *Engine) decoy(s *source, c *slot) bool {
+	was := c.n
 	switch c.n {
 	case stDecoy:
-		return
+		return false
 	case stSucceeded: // the decoy accepted the handshake: that is no success
 		s.succeeded--
 		s.failed++
@@ -167,6 +174,8 @@ func (e *Engine) decoy(s *source, c *slot) {
 		s.score++ // the silence's point, if scored, stays; the touch adds the rest
 		if c.n == stUnanswered {
 			s.score++
+		} else {
+			s.scoredSilent--
 		}
 	default:
 		s.failed++
@@ -174,4 +183,21 @@ func (e *Engine) decoy(s *source, c *slot) {
 	}
 	c.n = stDecoy
 	s.decoyContacts++
+	return was != stFailed && was != stUnansweredScored
+}
+
+// failedShape counts a failed port contact of s to dst proto/port in the
+// host's and the port's records, so that the shape of a source's failures
+// is known apart from the shape of all it did: a client's successes
+// on port 443 of a hundred hosts do not make its refused scan of one host a
+// sweep.
+func (e *Engine) failedShape(s *source, dst addrKey, proto uint8, port uint16, now uint32) {
+	if h := e.tab.find(hash5(kindHostPorts, s.key, s.gen, dst, 0), now); h != nil {
+		h.sport++
+		s.maxFailPortsOnHost = max(s.maxFailPortsOnHost, uint32(h.sport))
+	}
+	if ph := e.tab.find(hash5(kindPortHosts, s.key, s.gen, addrKey{}, uint64(proto)<<16|uint64(port)), now); ph != nil {
+		ph.seq++
+		s.maxFailHostsOnPort = max(s.maxFailHostsOnPort, ph.seq)
+	}
 }

@@ -541,3 +541,35 @@ func TestEvidencePathsDoNotAllocate(t *testing.T) {
 	}
 	b.expectNone()
 }
+
+// A busy client (or a household behind one address) with a run of failures
+// among hundreds of successes is a client having a bad minute; the same
+// client turning to scan a host is flagged.
+func TestRunOfFailuresAmongSuccesses(t *testing.T) {
+	b := newBed(t, nil)
+	client := ip("2001:db8:77::10")
+	for i := 0; i < 200; i++ {
+		srv := netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 1, 14: byte(i >> 8), 15: byte(i)})
+		b.connect(client, srv, uint16(30000+i), 443, uint32(i))
+		b.reply(client, srv, ProtoTCP, uint16(30000+i), 443, Succeeded)
+		b.advance(time.Second)
+	}
+	for i := 0; i < 12; i++ { // a blocked CDN: refused, one host after another
+		srv := netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 2, 15: byte(i)})
+		b.connect(client, srv, uint16(40000+i), 443, uint32(i))
+		b.reply(client, srv, ProtoTCP, uint16(40000+i), 443, Failed)
+		b.advance(100 * time.Millisecond)
+	}
+	b.tick()
+	if len(b.alerts) != 0 {
+		t.Fatalf("busy client flagged: %s", b.alerts[0].Message)
+	}
+	target := ip("2001:db8:3::3")
+	for p := 1; p <= 300; p++ {
+		b.connect(client, target, uint16(50000+p), uint16(p), 1)
+		b.reply(client, target, ProtoTCP, uint16(50000+p), uint16(p), Failed)
+		b.advance(10 * time.Millisecond)
+	}
+	b.flush()
+	b.only(ActionPortscan)
+}

@@ -39,7 +39,9 @@ func (e *Engine) Touch(t *Touch) {
 		return
 	}
 	if c := e.tab.find(contactKey(s.key, s.gen, keyOf(t.Dst), t.Proto, t.DstPort), now); c != nil {
-		e.decoy(s, c)
+		if e.decoy(s, c) {
+			e.failedShape(s, keyOf(t.Dst), t.Proto, t.DstPort, now)
+		}
 	}
 	if s.hp == nil {
 		s.hp = &honeyEpisode{}

@@ -69,7 +69,8 @@ func (e *Engine) probe(p *Probe) bool {
 	c.n = stPending
 	c.sport = p.SrcPort
 	c.seq = p.Seq
-	w := waiting{s: s, gen: s.gen, key: c.key, t: ns, tech: p.Technique, fam: familyOf(p.Proto, p.DstPort)}
+	w := waiting{s: s, gen: s.gen, key: c.key, t: ns, dst: dst, port: p.DstPort, prot: p.Proto,
+		tech: p.Technique, fam: familyOf(p.Proto, p.DstPort)}
 	if neighbour {
 		w.ask = e.ask(dst, ns, now)
 	}

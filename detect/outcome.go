@@ -82,6 +82,7 @@ func (e *Engine) outcome(a *answer) {
 		return
 	}
 	if a.out == Failed && f == famPort {
+		e.failedShape(s, a.tk, a.proto, a.targetPort, a.now)
 		e.tgts.failed(e, s, a)
 	}
 	e.evaluate(s, a.ns)

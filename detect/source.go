@@ -31,10 +31,13 @@ type source struct {
 	retried                       uint32 // probes the sender's own stack re-sent identically: counted, never weighed
 	answered                      uint32 // answers to port and ping contacts: the capture shows this source's return path
 	unseen                        uint32 // contacts known only from the target's answers to them
+	scoredSilent                  uint32 // unanswered contacts weighed as failures
 	score                         int32  // Threshold Random Walk over port and protocol contacts, floored
 	maxPortsOnHost                uint32
 	maxHostsOnPort                uint32
 	maxProtosOnHost               uint32
+	maxFailPortsOnHost            uint32 // the same, counting failed contacts only
+	maxFailHostsOnPort            uint32
 	pingHosts, pingOK, pingDead   uint32 // hosts sent ICMP requests; of them answered, and unanswered or unreachable
 	nbrAsks                       uint32 // neighbour (ARP/NDP) asks for new addresses
 	nbrFound                      uint32 // of them, asks not followed by traffic to the address: discovery

@@ -45,7 +45,7 @@ func (e *Engine) judge(s *source) verdict {
 		case s.isBlock(uint32(c.BlockContacts)):
 			return verdict{ActionBlockscan, "block-breadth"}
 		}
-	} else if s.score >= int32(c.FailedContacts) && s.shaped() {
+	} else if s.score >= int32(c.FailedContacts) && s.shaped() && s.mostlyFailing() {
 		return verdict{s.shape(), "failed-contacts"}
 	}
 	// Ping sweeps rank below port scans: nmap's host discovery pings before
@@ -74,10 +74,22 @@ func (s *source) seesOutcomes() bool {
 	return s.answered > 0 || s.decoyContacts > 0
 }
 
-// shaped reports whether the source's contacts map something: several ports
-// of one host, several hosts on one port, or IP protocols.
+// mostlyFailing reports whether failures are a fair share (a quarter or
+// more) of the source's judged port contacts. The random walk's floor lets
+// a client's old successes be forgotten, so that a host turning scanner is
+// caught at once; this keeps a busy client — or many hosts behind one NAT
+// address or one IPv6 prefix — that has a run of failures among hundreds of
+// successes (a blocked CDN, a service down, stale keep-alives refused) from
+// looking like one. A scanner's failures are most of what it does.
+func (s *source) mostlyFailing() bool {
+	failing := s.failed + s.scoredSilent
+	return 4*failing >= failing+s.succeeded
+}
+
+// shaped reports whether the source's failures map something: several
+// ports of one host, several hosts on one port, or IP protocols.
 func (s *source) shaped() bool {
-	return s.maxPortsOnHost >= concentration || s.maxHostsOnPort >= concentration ||
+	return s.maxFailPortsOnHost >= concentration || s.maxFailHostsOnPort >= concentration ||
 		s.maxProtosOnHost >= concentration || s.tech[TechIPProto] > s.contacts/2
 }
 
@@ -86,17 +98,23 @@ func (s *source) isBlock(min uint32) bool {
 	return s.contacts >= min && s.hosts >= 2 && s.ports >= 2 && s.contacts >= 2*s.hosts
 }
 
-// shape names the scan a source's contacts make.
+// shape names the scan a source's contacts make: by the contacts that
+// failed, where any did (a client's successes are not its scan), else by
+// all of them.
 func (s *source) shape() string {
+	ports, hosts := s.maxPortsOnHost, s.maxHostsOnPort
+	if s.maxFailPortsOnHost > 0 || s.maxFailHostsOnPort > 0 {
+		ports, hosts = s.maxFailPortsOnHost, s.maxFailHostsOnPort
+	}
 	switch {
 	case s.tech[TechIPProto] > s.contacts/2:
 		return ActionIPProtoScan
 	case s.hosts >= 2 && s.ports >= 2 && s.contacts >= 2*s.hosts && s.maxPortsOnHost < s.contacts &&
-		s.maxPortsOnHost >= concentration && s.maxHostsOnPort >= concentration:
+		ports >= concentration && hosts >= concentration:
 		return ActionBlockscan
-	case s.maxHostsOnPort > s.maxPortsOnHost:
+	case hosts > ports:
 		return ActionPortsweep
-	case s.maxPortsOnHost == 0 && s.pingHosts > 0:
+	case ports == 0 && s.pingHosts > 0:
 		return ActionPingsweep
 	}
 	return ActionPortscan

@@ -14,10 +14,13 @@ type waitQueue struct {
 
 type waiting struct {
 	s    *source
-	gen  uint64 // s.gen when the contact was made: a recycled s no longer matches
-	key  uint64 // the contact's record
-	ask  uint64 // for a neighbour ask: the shared record of the address asked for
-	t    int64  // packet time of the contact, ns
+	gen  uint64  // s.gen when the contact was made: a recycled s no longer matches
+	key  uint64  // the contact's record
+	ask  uint64  // for a neighbour ask: the shared record of the address asked for
+	t    int64   // packet time of the contact, ns
+	dst  addrKey // the contact's host, protocol and port
+	port uint16
+	prot uint8
 	tech Technique
 	fam  family
 }
@@ -82,6 +85,8 @@ func (e *Engine) judgeWaiting(w *waiting, ns int64) {
 	if c.n != stPending {
 		return
 	}
-	e.silent(s, c, w.fam, w.tech)
+	if e.silent(s, c, w.fam, w.tech) {
+		e.failedShape(s, w.dst, w.prot, w.port, now)
+	}
 	e.evaluate(s, ns)
 }
