@@ -17,7 +17,7 @@
 # masscan, zmap, hping3, arping, iputils-ping, timeout (coreutils). On Debian:
 #   apt-get install -y iproute2 nftables ethtool tcpdump python3 openssl curl nmap \
 #     masscan zmap hping3 arping iputils-ping
-# A full run takes about 10 minutes.
+# A full run takes about 11 minutes.
 #
 # The test bed (built fresh for every case, torn down after it) is one flat LAN: a
 # bridge br0 in the namespace $P-lan, the capture point (tcpdump -s 128 on br0, pcap,
