@@ -192,6 +192,7 @@ func (e *Engine) decoy(s *source, c *slot) bool {
 // on port 443 of a hundred hosts do not make its refused scan of one host a
 // sweep.
 func (e *Engine) failedShape(s *source, dst addrKey, proto uint8, port uint16, now uint32) {
+	s.portFailures++
 	if h := e.tab.find(hash5(kindHostPorts, s.key, s.gen, dst, 0), now); h != nil {
 		h.sport++
 		s.maxFailPortsOnHost = max(s.maxFailPortsOnHost, uint32(h.sport))

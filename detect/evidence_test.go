@@ -573,3 +573,53 @@ func TestRunOfFailuresAmongSuccesses(t *testing.T) {
 	b.flush()
 	b.only(ActionPortscan)
 }
+
+// Class 4: a BitTorrent client's peers are on random ports, a fifth of them
+// on a popular client's default; half of all peers are stale. The failures
+// on the default port are a fraction of the failures, not a sweep.
+func TestPeersOnADefaultPortAreNoSweep(t *testing.T) {
+	b := newBed(t, nil)
+	client := ip("192.168.1.20")
+	for i := 0; i < 200; i++ {
+		peer := nth("80.0.0.1", i*104723)
+		port := uint16(10000 + (i*7919)%50000)
+		if i%5 == 0 {
+			port = 51413
+		}
+		sport := uint16(40000 + i)
+		b.windowsSYN(client, peer, sport, port, uint32(i))
+		b.advance(30 * time.Millisecond)
+		if i%2 == 0 {
+			b.reply(client, peer, ProtoTCP, sport, port, Failed)
+		} else {
+			b.reply(client, peer, ProtoTCP, sport, port, Succeeded)
+		}
+		b.tick()
+	}
+	b.advance(time.Hour)
+	b.flush()
+	b.expectNone()
+}
+
+// A block scan seen with its answers: ten hosts, a hundred ports each.
+func TestBlockScanWithAnswers(t *testing.T) {
+	b := newBed(t, nil)
+	scanner := ip("198.18.0.10")
+	for p := 1; p <= 100; p++ {
+		for h := 0; h < 10; h++ {
+			host := nth("198.18.1.1", h)
+			b.syn(scanner, host, 40000, uint16(p), 5)
+			o := Failed
+			if p == 22 {
+				o = Succeeded
+			}
+			b.reply(scanner, host, ProtoTCP, 40000, uint16(p), o)
+		}
+		b.advance(5 * time.Millisecond)
+	}
+	b.flush()
+	a := b.alerts[len(b.alerts)-1]
+	if a.Portsnare.Scan.Shape != ActionBlockscan && a.Event.Action != ActionBlockscan {
+		t.Errorf("end alert: action %s shape %q, want a blockscan", a.Event.Action, a.Portsnare.Scan.Shape)
+	}
+}

@@ -38,6 +38,7 @@ type source struct {
 	maxProtosOnHost               uint32
 	maxFailPortsOnHost            uint32 // the same, counting failed contacts only
 	maxFailHostsOnPort            uint32
+	portFailures                  uint32 // failed port contacts (refused, weighed silences, decoys)
 	pingHosts, pingOK, pingDead   uint32 // hosts sent ICMP requests; of them answered, and unanswered or unreachable
 	nbrAsks                       uint32 // neighbour (ARP/NDP) asks for new addresses
 	nbrFound                      uint32 // of them, asks not followed by traffic to the address: discovery

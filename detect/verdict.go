@@ -87,10 +87,17 @@ func (s *source) mostlyFailing() bool {
 }
 
 // shaped reports whether the source's failures map something: several
-// ports of one host, several hosts on one port, or IP protocols.
+// ports of one host or several hosts on one port (or IP protocols), and
+// together most of the failures — a scan's failures lie in the block it
+// maps (one host's ports, one port's hosts, or both), while a peer-to-peer
+// client's stale peers are spread over as many ports as peers, the few on a
+// client's default port among them.
 func (s *source) shaped() bool {
-	return s.maxFailPortsOnHost >= concentration || s.maxFailHostsOnPort >= concentration ||
-		s.maxProtosOnHost >= concentration || s.tech[TechIPProto] > s.contacts/2
+	if s.maxProtosOnHost >= concentration || s.tech[TechIPProto] > s.contacts/2 {
+		return true
+	}
+	ports, hosts := uint64(s.maxFailPortsOnHost), uint64(s.maxFailHostsOnPort)
+	return (ports >= concentration || hosts >= concentration) && 2*ports*hosts >= uint64(s.portFailures)
 }
 
 // isBlock: many (host, port) pairs, on average at least two ports per host.
