@@ -42,6 +42,7 @@ type Engine struct {
 	orphanAt uint32                 // ... this recently (table seconds)
 	held     map[netip.Addr]*source // sources whose verdict waits (see mustHold)
 	wait     *waitQueue             // first contacts awaiting their answer
+	asks     *waitQueue             // neighbour asks awaiting their answer and use
 	askAt    int64                  // packet time of the latest neighbour ask, ns
 	sent     [sentSlots]sentMark    // recent first-contact destinations (see ask)
 
@@ -71,6 +72,7 @@ func New(cfg Config, sink Sink) (*Engine, error) {
 		active: make(map[netip.Addr]*source),
 		held:   make(map[netip.Addr]*source),
 		wait:   newWaitQueue(waitSlotsFor(cfg.ContactTableSize)),
+		asks:   newWaitQueue(waitSlotsFor(cfg.ContactTableSize) / 4),
 		alerts: make(map[string]uint64),
 
 		dark:       newDarkSet(cfg.DarkPorts, cfg.DarkHosts),
@@ -122,7 +124,7 @@ func (e *Engine) Tick(now time.Time) {
 // come.
 func (e *Engine) Flush(now time.Time) {
 	ns := now.UnixNano()
-	e.expireUntil(ns, ns)
+	e.expireAll(ns)
 	for _, s := range e.sorted(e.held) {
 		s.ep.holdUntil = min(s.ep.holdUntil, ns)
 		e.evaluate(s, ns)

@@ -623,3 +623,27 @@ func TestBlockScanWithAnswers(t *testing.T) {
 		t.Errorf("end alert: action %s shape %q, want a blockscan", a.Event.Action, a.Portsnare.Scan.Shape)
 	}
 }
+
+// Packets from several capture sockets reach the engine slightly out of
+// order: a client's SYN may be read before the ARP request that preceded it.
+// The ask is still resolution, not discovery.
+func TestAskReadAfterItsTraffic(t *testing.T) {
+	b := newBed(t, nil)
+	client := ip("192.168.1.50")
+	b.arp(client, ip("192.168.1.1")) // asks have been seen on this link
+	for i := 0; i < 40; i++ {
+		host := nth("192.168.1.100", i)
+		sport := uint16(40000 + i)
+		asked := b.now
+		b.advance(500 * time.Microsecond)
+		b.connect(client, host, sport, 443, uint32(i))
+		b.e.Probe(&Probe{Time: asked, Src: client, Dst: host, Proto: ProtoARP, Technique: TechARP, DstPort: ARPPort})
+		b.arpReply(client, host)
+		b.reply(client, host, ProtoTCP, sport, 443, Succeeded)
+		b.advance(20 * time.Millisecond)
+	}
+	b.advance(10 * time.Second)
+	b.tick()
+	b.flush()
+	b.expectNone()
+}

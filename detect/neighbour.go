@@ -10,11 +10,11 @@ package detect
 // unanswered ones within the burst window, or, answered or not, at a
 // sweep's pace. A cache refresh spreads its asks over the neighbours'
 // reachable time (15 to 45 s on Linux and Windows); a sweep of live hosts
-// asks them all within a second or two.
+// asks them all within a second.
 
 // sweepPace is the span within which PingHosts unused asks, answered or
-// not, are a sweep.
-const sweepPace = 5e9 // ns
+// not, are a sweep: nmap asks for dozens of neighbours within milliseconds.
+const sweepPace = 1e9 // ns
 
 // discovered counts an ask made at packet time t that no traffic followed;
 // unanswered tells whether the neighbour answered it either.
@@ -46,7 +46,9 @@ func (e *Engine) ask(dst addrKey, ns int64, now uint32) uint64 {
 	k := askKey(dst)
 	r, _ := e.tab.upsert(k, now, 0)
 	r.n = askOpen
-	if m := &e.sent[sentIndex(dst)]; m.key == dst && ns-m.t <= sentWindow && ns >= m.t {
+	// Traffic read before the ask but sent after it counts too: packets
+	// from several capture sockets reach the engine slightly out of order.
+	if m := &e.sent[sentIndex(dst)]; m.key == dst && ns-m.t <= sentWindow && m.t-ns <= askTimeout {
 		r.n = askUsed
 	}
 	e.askAt = ns

@@ -76,7 +76,11 @@ func (e *Engine) probe(p *Probe) bool {
 	}
 	e.firstContact(s, p, sk, dst, now)
 	e.authorize(s, p)
-	e.wait.push(w)
+	if neighbour {
+		e.asks.push(w)
+	} else {
+		e.wait.push(w)
+	}
 	if p.Technique != TechConnect && !neighbour {
 		// Decoys are forged packets; an operating system's connect()
 		// cannot send them, so its SYNs need no lock-step check. Neighbour

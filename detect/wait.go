@@ -45,16 +45,29 @@ func waitSlotsFor(contactSlots int) int {
 	return max(contactSlots/16, 1024)
 }
 
-// expire judges every waiting contact whose reply timeout has passed by
-// packet time ns.
+// askTimeout is how long a neighbour ask waits before it is judged. On a
+// link, an answer comes within milliseconds, and the traffic an ask was made
+// for follows its answer at once (the packet waited for it), so a sweep is
+// known two seconds after its asks rather than a reply timeout later.
+const askTimeout = 2e9 // ns
+
+// expire judges every waiting contact whose timeout has passed by packet
+// time ns.
 func (e *Engine) expire(ns int64) {
-	e.expireUntil(ns-int64(e.cfg.ReplyTimeout), ns)
+	e.expireUntil(e.wait, ns-int64(e.cfg.ReplyTimeout), ns)
+	e.expireUntil(e.asks, ns-askTimeout, ns)
 }
 
-// expireUntil judges, at packet time ns, every waiting contact made at or
+// expireAll judges every waiting contact at packet time ns, as at the end
+// of a capture: no answer will come.
+func (e *Engine) expireAll(ns int64) {
+	e.expireUntil(e.wait, ns, ns)
+	e.expireUntil(e.asks, ns, ns)
+}
+
+// expireUntil judges, at packet time ns, every contact in q made at or
 // before deadline.
-func (e *Engine) expireUntil(deadline, ns int64) {
-	q := e.wait
+func (e *Engine) expireUntil(q *waitQueue, deadline, ns int64) {
 	for q.n > 0 && q.buf[q.head].t <= deadline {
 		w := q.buf[q.head]
 		q.buf[q.head] = waiting{}
