@@ -72,9 +72,12 @@ func sentIndex(k addrKey) uint64 {
 	return ((k.hi ^ k.lo) * 0x9e3779b97f4a7c15) >> (64 - 16)
 }
 
-// sentTo notes traffic to dst at packet time ns.
+// sentTo notes traffic to dst at packet time ns. A mark less than a second
+// old is left as it is: most packets go where the last one went.
 func (e *Engine) sentTo(dst addrKey, ns int64) {
-	e.sent[sentIndex(dst)] = sentMark{dst, ns}
+	if m := &e.sent[sentIndex(dst)]; m.key != dst || ns-m.t > 1e9 || ns < m.t {
+		*m = sentMark{dst, ns}
+	}
 }
 
 // asking reports whether a neighbour ask may still be waiting for traffic

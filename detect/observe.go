@@ -24,8 +24,10 @@ func (e *Engine) probe(p *Probe) bool {
 		p.Technique = TechSYN
 	}
 	neighbour := familyOf(p.Proto, p.DstPort) == famNeighbour
-	if !neighbour && e.askAt != 0 {
-		// Only where neighbour asks are seen does traffic need noting.
+	if !neighbour {
+		// Noted even before any ask is seen: packets from several capture
+		// sockets arrive out of order, and an ask may be read after the
+		// traffic it was made for.
 		e.sentTo(dst, ns)
 		if e.asking(ns) {
 			e.markUsed(dst, now)
@@ -110,9 +112,6 @@ func (e *Engine) probe(p *Probe) bool {
 func (e *Engine) isProbe(p *Probe, src, dst addrKey, ns int64, now uint32) bool {
 	switch p.Technique {
 	case TechACK, TechMaimon, TechTCPOdd:
-		if e.challengeACK(p, src, dst, ns, now) {
-			return false
-		}
 		// Operating systems put timestamps on mid-flow segments; scanners'
 		// crafted ACK and FIN+ACK probes carry no options — but for nmap's
 		// OS detection, whose probes are marked.
@@ -121,6 +120,9 @@ func (e *Engine) isProbe(p *Probe, src, dst addrKey, ns int64, now uint32) bool 
 		}
 		// A segment of a connection seen being accepted is no probe.
 		if e.tab.find(tcpFlowKey(src, p.SrcPort, dst, p.DstPort), now) != nil {
+			return false
+		}
+		if e.challengeACK(p, src, dst, ns, now) {
 			return false
 		}
 	case TechUDP:

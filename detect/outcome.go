@@ -33,11 +33,9 @@ func (e *Engine) Reply(r *Reply) {
 	e.replies++
 	e.expire(ns)
 	prober, target := keyOf(r.Prober), keyOf(r.Target)
-	if e.askAt != 0 {
-		e.sentTo(prober, ns) // the reply is traffic to the prober
-		if e.asking(ns) {
-			e.markUsed(prober, now) // ... after an ask for it
-		}
+	e.sentTo(prober, ns) // the reply is traffic to the prober
+	if e.asking(ns) {
+		e.markUsed(prober, now) // ... after an ask for it
 	}
 	if r.Proto == ProtoTCP && r.Outcome == Succeeded {
 		// The ACKs and FIN+ACKs that follow belong to this connection.

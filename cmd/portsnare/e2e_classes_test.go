@@ -388,10 +388,13 @@ func classARPNDP(t *testing.T) {
 	sens := startSensorMetrics(t, b.bridge)
 
 	const rounds = 3
-	// The client: three rounds of one ARP request to each live host, each
-	// answered (arping exits 0 on a reply).
+	// The client: ARP-based presence monitoring, three rounds of one
+	// request to each live host in turn, each answered (arping exits 0 on
+	// a reply), a quarter second apart: it checks neighbours it knows one
+	// at a time. (Asking them all within a second and using none is what
+	// nmap -sn does: a sweep, answered or not.)
 	arpClient := b.start(client, 60*time.Second, append([]string{"sh", "-c", `n=0
-for r in 1 2 3; do for a in "$@"; do arping -q -c 1 -W 0.2 -i eth0 "$a" && n=$((n+1)); done; done
+for r in 1 2 3; do for a in "$@"; do arping -q -c 1 -W 0.2 -i eth0 "$a" && n=$((n+1)); sleep 0.25; done; done
 echo "$n"`, "sh"}, live...)...)
 	// The gateway: four refreshes of the same absent addresses, 3 s
 	// apart, each request in parallel as a kernel refreshing its cache
