@@ -43,6 +43,7 @@ type Engine struct {
 	held     map[netip.Addr]*source // sources whose verdict waits (see mustHold)
 	wait     *waitQueue             // first contacts awaiting their answer
 	asks     *waitQueue             // neighbour asks awaiting their answer and use
+	deferred *deferQueue            // answers whose probe has not been seen (see deferQueue)
 	askAt    int64                  // packet time of the latest neighbour ask, ns
 	sent     [sentSlots]sentMark    // recent first-contact destinations (see ask)
 
@@ -65,15 +66,16 @@ func New(cfg Config, sink Sink) (*Engine, error) {
 		sink = func(*Alert) {}
 	}
 	e := &Engine{
-		cfg:    cfg,
-		sink:   sink,
-		tab:    newTable(cfg.ContactTableSize, uint32(cfg.IdleTimeout/time.Second)+1),
-		lock:   newLockstep(lockSlotsFor(cfg.ContactTableSize)),
-		active: make(map[netip.Addr]*source),
-		held:   make(map[netip.Addr]*source),
-		wait:   newWaitQueue(waitSlotsFor(cfg.ContactTableSize)),
-		asks:   newWaitQueue(waitSlotsFor(cfg.ContactTableSize) / 4),
-		alerts: make(map[string]uint64),
+		cfg:      cfg,
+		sink:     sink,
+		tab:      newTable(cfg.ContactTableSize, uint32(cfg.IdleTimeout/time.Second)+1),
+		lock:     newLockstep(lockSlotsFor(cfg.ContactTableSize)),
+		active:   make(map[netip.Addr]*source),
+		held:     make(map[netip.Addr]*source),
+		wait:     newWaitQueue(waitSlotsFor(cfg.ContactTableSize)),
+		asks:     newWaitQueue(waitSlotsFor(cfg.ContactTableSize) / 4),
+		deferred: newDeferQueue(waitSlotsFor(cfg.ContactTableSize) / 4),
+		alerts:   make(map[string]uint64),
 
 		dark:       newDarkSet(cfg.DarkPorts, cfg.DarkHosts),
 		aggregates: cfg.IPv6PrefixLen < 128,

@@ -647,3 +647,22 @@ func TestAskReadAfterItsTraffic(t *testing.T) {
 	b.flush()
 	b.expectNone()
 }
+
+// A new scanner's probes read after the target's answers to them (several
+// capture sockets, fragmented probes): the probes still name the scan.
+func TestAnswersReadBeforeTheirProbes(t *testing.T) {
+	b := newBed(t, nil)
+	scanner, target := ip("198.18.0.10"), ip("198.18.0.2")
+	for i := 0; i < 40; i++ {
+		port := uint16(1 + i)
+		b.e.Reply(&Reply{Time: b.now.Add(time.Millisecond), Prober: scanner, Target: target, Proto: ProtoTCP,
+			ProberPort: 40000, TargetPort: port, Outcome: Failed, AnswersProbe: true})
+		b.syn(scanner, target, 40000, port, 7)
+		b.advance(5 * time.Millisecond)
+	}
+	b.flush()
+	a := b.only(ActionPortscan)
+	if sc := a[len(a)-1].Portsnare.Scan; sc.Technique != "syn" || sc.Unseen != 0 || sc.Failed != 40 {
+		t.Errorf("technique %s unseen %d failed %d; want syn, 0, 40", sc.Technique, sc.Unseen, sc.Failed)
+	}
+}

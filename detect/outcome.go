@@ -73,9 +73,17 @@ func (e *Engine) outcome(a *answer) {
 			// a success on its own says nothing worth remembering.
 			return
 		}
-		s, c = e.inferred(a, pa, pk)
+		// A prober never seen probing: its probe may yet come (see
+		// deferQueue), or the sensor sees only the target's side.
+		e.deferInference(e.unseenSource(a, pa, pk), a, pk)
+		return
 	}
 	e.matched++
+	e.settle(s, c, f, a)
+}
+
+// settle records answer a as the outcome of contact c of s, in family f.
+func (e *Engine) settle(s *source, c *slot, f family, a *answer) {
 	if !e.answered(s, c, f, a.out) {
 		return
 	}
@@ -86,33 +94,43 @@ func (e *Engine) outcome(a *answer) {
 	e.evaluate(s, a.ns)
 }
 
-// inferred makes the first contact a sure answer stands for: the capture
-// shows the target's side only. The quoted headers of ICMP errors, and the
-// ports of a RST, name the probe exactly.
-func (e *Engine) inferred(a *answer, pa netip.Addr, pk addrKey) (*source, *slot) {
+// unseenSource returns the source for a prober known so far only from the
+// answers to it, tracking it if new.
+func (e *Engine) unseenSource(a *answer, pa netip.Addr, pk addrKey) *source {
 	s, created := e.srcs.get(pa, pk, a.ns)
 	if !created && a.ns-s.last > int64(e.cfg.IdleTimeout) {
 		e.endEpisode(s, s.last, EndIdle)
 		e.srcs.renew(s, a.ns)
 	}
+	return s
+}
+
+// inferredContact makes the first contact a sure answer stands for: the
+// capture shows the target's side only. The quoted headers of ICMP errors,
+// and the ports of a RST, name the probe exactly. It returns nil when the
+// contact exists after all.
+func (e *Engine) inferredContact(s *source, a *answer) *slot {
 	if s.contacts == 0 && s.nbrAsks == 0 {
 		s.first = a.ns
 	}
 	s.last = max(s.last, a.ns)
+	c, isNew := e.tab.upsert(contactKey(s.key, s.gen, a.tk, a.proto, a.targetPort), a.now, s.prio())
+	if !isNew {
+		return nil
+	}
 	s.unseen++
 	if e.aggregated(s) {
 		s.noteAddr(a.prober)
 	}
 	p := Probe{Time: time.Unix(0, a.ns), Src: a.prober, Dst: a.target, Proto: a.proto,
 		Technique: unseenTechnique(a.proto), SrcPort: a.proberPort, DstPort: a.targetPort}
-	c, _ := e.tab.upsert(contactKey(pk, s.gen, a.tk, a.proto, a.targetPort), a.now, s.prio())
 	*c = slot{key: c.key, t: c.t, aux: c.aux, n: stPending, sport: a.proberPort}
-	e.firstContact(s, &p, pk, a.tk, a.now)
+	e.firstContact(s, &p, s.key, a.tk, a.now)
 	e.authorize(s, &p)
 	if s.contacts == 2 {
 		e.srcs.promote(s)
 	}
-	return s, c
+	return c
 }
 
 // unseenTechnique names a probe known only from its answer.

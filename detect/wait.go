@@ -56,11 +56,13 @@ const askTimeout = 2e9 // ns
 func (e *Engine) expire(ns int64) {
 	e.expireUntil(e.wait, ns-int64(e.cfg.ReplyTimeout), ns)
 	e.expireUntil(e.asks, ns-askTimeout, ns)
+	e.expireDeferred(ns-int64(orphanSecs)*1e9, ns)
 }
 
 // expireAll judges every waiting contact at packet time ns, as at the end
 // of a capture: no answer will come.
 func (e *Engine) expireAll(ns int64) {
+	e.expireDeferred(ns, ns)
 	e.expireUntil(e.wait, ns, ns)
 	e.expireUntil(e.asks, ns, ns)
 }
