@@ -81,6 +81,10 @@ func (l *loader) load() (Config, error) {
 	if cfg.Detect.Sensor == "" {
 		cfg.Detect.Sensor = hostname()
 	}
+	// Dark ports are configured with the decoys and judged by the engine.
+	// The hosts they are watched on are the live sensor's own addresses;
+	// a replay, which does not know them, watches every destination.
+	cfg.Detect.DarkPorts = cfg.Honeyport.DarkPorts
 	for _, p := range cfg.validate() {
 		text := p.text
 		if p.key != "" {

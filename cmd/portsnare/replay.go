@@ -74,10 +74,6 @@ func (a *app) replay(ctx context.Context, cfg Config, log *slog.Logger, files []
 	if list != nil {
 		policy = list // never a typed nil in the interface
 	}
-	// Dark ports are judged by the engine, as in the live sensor; a replay
-	// does not know the sensor's own addresses and watches them on every
-	// destination.
-	cfg.Detect.DarkPorts = cfg.Honeyport.DarkPorts
 	stats, err := sensor.Replay(replayCtx, sensor.ReplayOptions{
 		Files:    files,
 		Engine:   cfg.Detect,
