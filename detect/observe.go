@@ -116,6 +116,15 @@ func (e *Engine) isProbe(p *Probe, src, dst addrKey, ns int64, now uint32) bool 
 		// crafted ACK and FIN+ACK probes carry no options — but for nmap's
 		// OS detection, whose probes are marked.
 		if p.FP&(FPNoTCPOptions|FPNmapOS) == 0 && p.Technique != TechTCPOdd {
+			if p.Technique == TechMaimon {
+				// A stack closing a connection the sensor saw only
+				// mid-flow: the peer's ACK and FIN that answer it belong
+				// to the connection too.
+				e.tab.upsert(tcpFlowKey(src, p.SrcPort, dst, p.DstPort), now, 0)
+			}
+			return false
+		}
+		if p.FP&FPNmapOS == 0 && p.Technique != TechTCPOdd && serverSide(p.SrcPort, p.DstPort) {
 			return false
 		}
 		// A segment of a connection seen being accepted is no probe.
@@ -140,13 +149,24 @@ func (e *Engine) isProbe(p *Probe, src, dst addrKey, ns int64, now uint32) bool 
 		if _, isNew := e.tab.upsert(flowKey(src, p.SrcPort, dst, p.DstPort, ProtoUDP), now, 0); !isNew {
 			return false // a flow already judged by its first datagram
 		}
-		// A datagram from a service port to an ephemeral one is an answer
-		// whose request the sensor did not see (DNS, NTP, QUIC servers).
-		if p.SrcPort < 1024 && p.DstPort >= 1024 {
+		// A datagram from a server's port to a client's ephemeral one is
+		// an answer whose request the sensor did not see (DNS, NTP, QUIC,
+		// STUN servers).
+		if serverSide(p.SrcPort, p.DstPort) {
 			return false
 		}
 	}
 	return true
+}
+
+// serverSide reports whether a segment or datagram from sport to dport goes
+// from a server's port to a client's ephemeral one: a service port below
+// 1024 to one above, or anything below the dynamic range (49152, where
+// Windows and macOS, and Linux mostly, pick client ports) into it. Such a
+// bare ACK or FIN+ACK belongs to a connection the sensor saw only mid-flow,
+// and such a datagram answers a request it did not see.
+func serverSide(sport, dport uint16) bool {
+	return sport < 1024 && dport >= 1024 || sport < 49152 && dport >= 49152
 }
 
 // repeat handles a probe to a contact already made. An identical TCP SYN is

@@ -72,6 +72,10 @@ func (e *Engine) outcome(a *answer) {
 			// Only a refusal starts state for a prober never seen probing:
 			// a success on its own says nothing worth remembering.
 			return
+		case a.proto == ProtoUDP && e.tab.find(flowKey(a.tk, a.targetPort, a.pk, a.proberPort, ProtoUDP), a.now) != nil:
+			// The refused datagram answered one the target had sent: a
+			// late answer to a socket since closed, not a probe.
+			return
 		}
 		// A prober never seen probing: its probe may yet come (see
 		// deferQueue), or the sensor sees only the target's side.
