@@ -1,5 +1,7 @@
 package detect
 
+import "time"
+
 // Neighbour discovery (ARP, IPv6 NDP). Every host asks for the link-layer
 // address of each neighbour it is about to talk to, and gateways re-ask
 // their cached neighbours all day; neither is a sweep. A sweep asks for many
@@ -73,8 +75,15 @@ func sentIndex(k addrKey) uint64 {
 }
 
 // sentTo notes traffic to dst at packet time ns. A mark less than a second
-// old is left as it is: most packets go where the last one went.
+// old is left as it is: most packets go where the last one went. Marks are
+// kept only where they can serve: on a link where asks have been seen in
+// the last minute, and in the engine's first seconds, when the first asks
+// may yet be read after their traffic. A capture with no neighbour asks
+// (a tap beyond the first router) pays nothing for them.
 func (e *Engine) sentTo(dst addrKey, ns int64) {
+	if !(e.askAt != 0 && ns-e.askAt < 60e9) && ns-e.epoch > int64(time.Hour)+10e9 {
+		return
+	}
 	if m := &e.sent[sentIndex(dst)]; m.key != dst || ns-m.t > 1e9 || ns < m.t {
 		*m = sentMark{dst, ns}
 	}
