@@ -128,6 +128,13 @@ func (e *Engine) Flush(now time.Time) {
 	ns := now.UnixNano()
 	e.expireAll(ns)
 	for _, s := range e.sorted(e.held) {
+		if s.ep.holdAsks && ns < s.ep.holdUntil && !e.sweepsWithoutRepeat(s) {
+			// Cut short before the asks could repeat, and nothing else
+			// says sweep: not raised.
+			s.ep.holdUntil = 0
+			delete(e.held, s.addr)
+			continue
+		}
 		s.ep.holdUntil = min(s.ep.holdUntil, ns)
 		e.evaluate(s, ns)
 	}

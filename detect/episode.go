@@ -21,7 +21,9 @@ type episode struct {
 	seq        uint32
 	nextUpdate uint32
 	holdUntil  int64
-	members    []netip.Addr // decoy co-senders, leader excluded
+	// holdAsks: the hold waits to see whether neighbour asks repeat.
+	holdAsks bool
+	members  []netip.Addr // decoy co-senders, leader excluded
 	// face is the source a decoy episode is reported under: of the
 	// lock-step sources, the one the target's answers reach — decoys'
 	// addresses are forged, so answers rarely do.

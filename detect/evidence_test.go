@@ -666,3 +666,53 @@ func TestAnswersReadBeforeTheirProbes(t *testing.T) {
 		t.Errorf("technique %s unseen %d failed %d; want syn, 0, 40", sc.Technique, sc.Unseen, sc.Failed)
 	}
 }
+
+// A home router re-asks the devices in its list every half minute, most of
+// them gone: two dozen unanswered asks within a second, like a sweep's —
+// until the same asks come again.
+func TestRouterReaskingItsDeviceListIsQuiet(t *testing.T) {
+	b := newBed(t, nil)
+	router := ip("192.168.1.1")
+	list := []int{250, 2, 5, 100, 10, 6, 7, 9, 8, 105, 4, 33, 19, 21, 13, 23, 25, 27, 26, 29, 30, 31}
+	for round := 0; round < 6; round++ {
+		for _, n := range list {
+			host := nth("192.168.1.0", n)
+			b.arp(router, host)
+			if n == 100 {
+				b.arpReply(router, host)
+			}
+			b.advance(time.Millisecond)
+		}
+		b.advance(30 * time.Second)
+		b.tick()
+	}
+	b.flush()
+	b.expectNone()
+}
+
+// A capture that ends seconds after one refresh round of a router's device
+// list has not shown the asks repeat; the round asks in no address order and
+// fewer addresses than a sweep of a range does, so it is not raised. An ARP
+// sweep cut short the same way walks its range in order, and is.
+func TestNeighbourVerdictCutShort(t *testing.T) {
+	b := newBed(t, nil)
+	router := ip("192.168.1.1")
+	for _, n := range []int{250, 2, 5, 100, 10, 6, 7, 9, 8, 105, 4, 33, 19, 21, 13, 23, 25, 27, 26, 29, 30, 31} {
+		b.arp(router, nth("192.168.1.0", n))
+		b.advance(time.Millisecond)
+	}
+	b.advance(6 * time.Second)
+	b.tick()
+	b.flush()
+	b.expectNone()
+
+	b = newBed(t, nil)
+	for n := 1; n <= 30; n++ {
+		b.arp(ip("192.168.1.66"), nth("192.168.1.0", n))
+		b.advance(time.Millisecond)
+	}
+	b.advance(6 * time.Second)
+	b.tick()
+	b.flush()
+	b.only(ActionPingsweep)
+}

@@ -14,6 +14,30 @@ import "time"
 // reachable time (15 to 45 s on Linux and Windows); a sweep of live hosts
 // asks them all within a second.
 
+// reaskGap is how long after an ask the same ask again is a cache refresh
+// rather than a retry: a stack retries an unanswered ask within a second or
+// two (Linux: three tries a second apart; nmap: once, about a second later);
+// a cache is refreshed after the neighbour's reachable time (15 to 45 s).
+const reaskGap = 5 // seconds
+
+// reask handles an ask for an address this source asked before (contact
+// record c, whose seq holds when, table seconds). A source that re-asks the
+// addresses it asked keeps a cache of them — a gateway re-asking its
+// neighbours, absent ones included, every half minute — which no sweep does.
+func (e *Engine) reask(s *source, c *slot, now uint32) {
+	if c.sport == 0 && now >= c.seq+reaskGap {
+		c.sport = 1
+		s.nbrReasks++
+	}
+	c.seq = now
+}
+
+// refreshes reports whether the source re-asks most of the addresses it
+// found: a neighbour cache, not a sweep.
+func (s *source) refreshes() bool {
+	return 2*s.nbrReasks >= s.nbrFound
+}
+
 // sweepPace is the span within which PingHosts unused asks, answered or
 // not, are a sweep: nmap asks for dozens of neighbours within milliseconds.
 const sweepPace = 1e9 // ns

@@ -62,6 +62,10 @@ func (e *Engine) probe(p *Probe) bool {
 
 	c, isNew := e.tab.upsert(contactKey(sk, s.gen, dst, p.Proto, p.DstPort), now, s.prio())
 	if !isNew {
+		if neighbour {
+			e.reask(s, c, now)
+			return true
+		}
 		e.repeat(s, c, p)
 		if odd {
 			e.evaluate(s, ns)
@@ -71,6 +75,9 @@ func (e *Engine) probe(p *Probe) bool {
 	c.n = stPending
 	c.sport = p.SrcPort
 	c.seq = p.Seq
+	if neighbour {
+		c.seq, c.sport = now, 0 // when it was asked, and not yet re-asked (see reask)
+	}
 	w := waiting{s: s, gen: s.gen, key: c.key, t: ns, dst: dst, port: p.DstPort, prot: p.Proto,
 		tech: p.Technique, fam: familyOf(p.Proto, p.DstPort)}
 	if neighbour {

@@ -42,6 +42,7 @@ type source struct {
 	pingHosts, pingOK, pingDead   uint32 // hosts sent ICMP requests; of them answered, and unanswered or unreachable
 	nbrAsks                       uint32 // neighbour (ARP/NDP) asks for new addresses
 	nbrFound                      uint32 // of them, asks not followed by traffic to the address: discovery
+	nbrReasks                     uint32 // addresses asked again after a refresh interval (see reask)
 	nbrBurst                      burst  // unanswered discovery asks within the burst window
 	nbrPaced                      burst  // discovery asks within sweepPace
 	odd                           uint32 // probes no operating system sends

@@ -61,7 +61,7 @@ func (e *Engine) judge(s *source) verdict {
 			return verdict{ActionPingsweep, "ping-failures"}
 		}
 	}
-	if s.nbrBurst.n >= uint32(c.PingHosts) || s.nbrPaced.n >= uint32(c.PingHosts) {
+	if (s.nbrBurst.n >= uint32(c.PingHosts) || s.nbrPaced.n >= uint32(c.PingHosts)) && !s.refreshes() {
 		return verdict{ActionPingsweep, "neighbour-discovery"}
 	}
 	return verdict{}
@@ -84,6 +84,15 @@ func (s *source) seesOutcomes() bool {
 func (s *source) mostlyFailing() bool {
 	failing := s.failed + s.scoredSilent
 	return 4*failing >= failing+s.succeeded
+}
+
+// sweepsWithoutRepeat reports whether neighbour discovery cut short — at
+// the end of a capture, before the burst window showed whether the asks
+// repeat — is still a sweep: its asks walk a range in address order (nmap
+// -sn, arp-scan, netdiscover), or more addresses than a home router's list
+// of devices. A router's refresh round asks its list in no order.
+func (e *Engine) sweepsWithoutRepeat(s *source) bool {
+	return s.nbrOrder.order() == "sequential" || s.nbrFound >= 4*uint32(e.cfg.PingHosts)
 }
 
 // shaped reports whether the source's failures map something: several
@@ -195,15 +204,17 @@ func (e *Engine) evaluate(s *source, ns int64) {
 		}
 		return
 	}
-	if e.mustHold(s, ns) {
+	if e.mustHold(s, v, ns) {
 		return
 	}
 	e.startEpisode(s, v, ns)
 }
 
-// mustHold delays the verdict on a source with lock-step co-senders that
-// may yet prove a decoy scan, so that one alert names them all.
-func (e *Engine) mustHold(s *source, ns int64) bool {
+// mustHold delays a verdict the next moments could overturn: a source with
+// lock-step co-senders that may yet prove a decoy scan (one alert names
+// them all), and neighbour discovery, which a gateway's cache refresh looks
+// like until it asks the same addresses again, within the burst window.
+func (e *Engine) mustHold(s *source, v verdict, ns int64) bool {
 	if s.ep.holdUntil != 0 {
 		if ns < s.ep.holdUntil {
 			return true
@@ -212,16 +223,24 @@ func (e *Engine) mustHold(s *source, ns int64) bool {
 		delete(e.held, s.addr)
 		return false
 	}
-	hold := false
+	var until int64
 	for i := range s.partners {
 		if n := s.partners[i].n; n > 0 && n < uint32(e.cfg.DecoyMinProbes) {
-			hold = true
+			until = ns + int64(e.cfg.ReplyTimeout)
 		}
 	}
-	if !hold {
+	if v.reason == "neighbour-discovery" {
+		first := s.nbrPaced.start
+		if s.nbrBurst.n > 0 {
+			first = min(first, s.nbrBurst.start)
+		}
+		until = max(until, first+int64(e.cfg.BurstWindow))
+	}
+	if until <= ns {
 		return false
 	}
-	s.ep.holdUntil = ns + int64(e.cfg.ReplyTimeout)
+	s.ep.holdUntil = until
+	s.ep.holdAsks = v.reason == "neighbour-discovery"
 	e.held[s.addr] = s
 	return true
 }
