@@ -36,3 +36,32 @@ func TestDarkPortsOnEveryHost(t *testing.T) {
 		t.Errorf("%d honeyport starts, want 1", n)
 	}
 }
+
+// A half-open scan of decoy ports (nmap -sS: the scanner resets the
+// decoy's SYN-ACK, accept() never returns) is seen by capture alone; a
+// connect() to a decoy is one touch, though capture saw its SYN and the
+// decoy accepted it.
+func TestDecoySYNIsATouch(t *testing.T) {
+	b := newBed(t, func(c *Config) { c.DarkHosts = []netip.Addr{ip("198.18.0.2")} })
+	b.e.SetDecoyPorts([]uint16{2323, 8081})
+	scanner := ip("203.0.113.7")
+	b.syn(scanner, ip("198.18.0.2"), 40000, 2323, 1)
+	b.syn(scanner, ip("198.18.0.2"), 40000, 8081, 1)
+	b.advance(time.Second)
+	a := b.only(ActionHoneyport)
+	if hp := a[0].Portsnare.Honeyport; hp == nil || hp.Handshake || !hp.Spoofable || a[0].Message == "" {
+		t.Fatalf("half-open touch %+v", a[0])
+	}
+
+	b = newBed(t, func(c *Config) { c.DarkHosts = []netip.Addr{ip("198.18.0.2")} })
+	b.e.SetDecoyPorts([]uint16{2323})
+	client := ip("203.0.113.8")
+	b.connect(client, ip("198.18.0.2"), 41000, 2323, 5)
+	b.e.Touch(&Touch{Time: b.now, Src: client, Dst: ip("198.18.0.2"), SrcPort: 41000, DstPort: 2323,
+		Proto: ProtoTCP, Handshake: true, Banner: "telnet"})
+	b.flush()
+	end := b.alerts[len(b.alerts)-1]
+	if hp := end.Portsnare.Honeyport; hp == nil || hp.Touches != 1 || !hp.Handshake || hp.Banner != "telnet" {
+		t.Errorf("connect to a decoy: %+v", hp)
+	}
+}

@@ -38,7 +38,9 @@ func (e *Engine) Touch(t *Touch) {
 	if s == nil {
 		return
 	}
+	same := false // the same connection touched before: capture saw its SYN, then the decoy accepted it
 	if c := e.tab.find(contactKey(s.key, s.gen, keyOf(t.Dst), t.Proto, t.DstPort), now); c != nil {
+		same = c.n == stDecoy && c.sport == t.SrcPort && s.hp != nil && s.hp.open
 		if e.decoy(s, c) {
 			e.failedShape(s, keyOf(t.Dst), t.Proto, t.DstPort, now)
 		}
@@ -51,8 +53,17 @@ func (e *Engine) Touch(t *Touch) {
 		*hp = honeyEpisode{open: true, start: ns, first: *t, nextUpdate: uint32(e.cfg.UpdateFactor)}
 		e.active[s.addr] = s
 	}
-	hp.touches++
 	hp.handshake = hp.handshake || t.Handshake
+	if same {
+		// One connection is one touch; what the decoy recorded of it
+		// (banner, bytes) is worth more than the SYN capture saw.
+		if hp.first.Passive && !t.Passive && hp.first.DstPort == t.DstPort && hp.first.SrcPort == t.SrcPort {
+			hp.first = *t
+		}
+		e.evaluate(s, ns)
+		return
+	}
+	hp.touches++
 	hp.passive = hp.passive || t.Passive
 	hp.addPort(t.DstPort)
 	switch {
@@ -91,6 +102,8 @@ func (e *Engine) raiseHoney(s *source, phase string, ns int64, why string) {
 	switch {
 	case hp.first.Handshake:
 		how = "connected to"
+	case hp.first.Passive && hp.first.Proto == ProtoTCP && e.dark.isDecoy(hp.first.DstPort):
+		how = "sent a SYN to decoy"
 	case hp.first.Passive:
 		how = "probed dark port"
 	}

@@ -44,6 +44,9 @@ type Sensor struct {
 	free    chan *batch
 	touches chan detect.Touch
 
+	decoyPorts func() []uint16 // see WatchDecoys
+	lastDecoys []uint16
+
 	stats liveCounters
 }
 
@@ -268,6 +271,7 @@ func (s *Sensor) runEngine(ctx context.Context) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	e := s.engine
+	s.refreshDecoys()
 	for {
 		select {
 		case b, ok := <-s.batches:
@@ -284,6 +288,7 @@ func (s *Sensor) runEngine(ctx context.Context) {
 		case t := <-s.touches:
 			e.Touch(&t)
 		case now := <-tick.C:
+			s.refreshDecoys()
 			e.Tick(now)
 			s.publishEngineStats()
 		}

@@ -94,6 +94,7 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 		if err := decoys.Open(); err != nil {
 			return err
 		}
+		sens.WatchDecoys(func() []uint16 { return decoyTCPPorts(decoys) })
 	}
 	if err := dropPrivileges(cfg.Run.User, log, func(uid, gid int) error {
 		// The spool and the embedded server's store must stay writable.
@@ -207,6 +208,18 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 		return fmt.Errorf("%d alerts could not be delivered to every sink (see the log)", n)
 	}
 	return nil
+}
+
+// decoyTCPPorts lists the TCP ports decoys hold now, each once: capture
+// judges a SYN to one as a touch, which a half-open scan never completes.
+func decoyTCPPorts(d *honeyport.Decoys) []uint16 {
+	var ports []uint16
+	for _, h := range d.Ports() {
+		if h.Proto == detect.ProtoTCP && !slices.Contains(ports, h.Num) {
+			ports = append(ports, h.Num)
+		}
+	}
+	return ports
 }
 
 // closeDecoys releases decoys that were opened but never run: Run with an
