@@ -1,35 +1,81 @@
 package publish
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
-// ChownDirs creates the spool and data directories of c (SetDefaults first,
-// while still root, so that they resolve under /var/lib/portsnare) and
-// hands them, with what is in them, to uid and gid. A sensor started as
-// root that switches to run.user calls it before switching and New after:
-// the spool and the embedded server's store then belong to the user that
-// writes them.
+// ChownDirs prepares the spool and data directories of c for a process
+// that runs as root now and is about to switch to uid and gid (run.user).
+// Call SetDefaults first, while still root, so that they resolve under
+// /var/lib/portsnare.
+//
+// It chowns only what it creates itself. A directory that does not exist
+// is created (0700, owned by uid:gid). A directory that exists must already belong to uid — from an
+// earlier start — and is then used as it is; any other is refused with an
+// error naming the key. Refusing, rather than creating a portsnare/ leaf
+// inside the configured directory, keeps every installation's files where
+// its configuration says they are, whatever run.user is; and it never
+// hands over a file portsnare did not make, so a slip such as
+// "spool_dir: /etc/portsnare" cannot give the service user the
+// configuration.
 func (c *Config) ChownDirs(uid, gid int) error {
-	for _, dir := range []string{c.SpoolDir, c.DataDir} {
-		if dir == "" {
+	for _, d := range []struct{ key, dir string }{{"nats.spool_dir", c.SpoolDir}, {"nats.data_dir", c.DataDir}} {
+		if d.dir == "" {
 			continue
 		}
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return fmt.Errorf("nats: %w", err)
-		}
-		err := filepath.WalkDir(dir, func(path string, _ fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			return os.Lchown(path, uid, gid)
-		})
-		if err != nil {
-			return fmt.Errorf("nats: handing %s to uid %d: %w", dir, uid, err)
+		if err := handOver(d.key, d.dir, uid, gid); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// handOver makes dir (the value of key) a directory of uid's own.
+func handOver(key, dir string, uid, gid int) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return fmt.Errorf("%s %q: %w", key, dir, err)
+	}
+	fi, err := os.Stat(abs)
+	switch {
+	case err == nil:
+		if !fi.IsDir() {
+			return fmt.Errorf("%s %q is not a directory", key, dir)
+		}
+		if owner, _ := ownerOf(fi); owner != uid {
+			return fmt.Errorf("%s %q exists and belongs to uid %d, not to run.user (uid %d): "+
+				"portsnare hands over only directories it creates; name a directory that does not exist yet, "+
+				"or give this one to the user yourself (chown -R %d:%d %s) if everything in it is the sensor's",
+				key, dir, owner, uid, uid, gid, abs)
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		if err := createFor(abs, uid, gid); err != nil {
+			return fmt.Errorf("%s %q: %w", key, dir, err)
+		}
+	default:
+		return fmt.Errorf("%s %q: %w", key, dir, err)
+	}
+	return nil
+}
+
+// createFor creates dir for uid:gid.
+func createFor(dir string, uid, gid int) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	// Lchown: should the new directory have been swapped for a symbolic
+	// link meanwhile, the link changes owner, not what it points to.
+	return os.Lchown(dir, uid, gid)
+}
+
+func ownerOf(fi fs.FileInfo) (uid, gid int) {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return int(st.Uid), int(st.Gid)
+	}
+	return -1, -1
 }
