@@ -5,6 +5,20 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
+	"unsafe"
+)
+
+// Upper bounds of the sizes an operator chooses. Each is far above what a
+// busy sensor needs, and low enough that the memory it implies is counted
+// in gigabytes, not exabytes: a value past them is a typo, and the engine
+// would otherwise spin or die allocating it at start.
+const (
+	// MaxMaxSources is the most sources tracked at once (~1.5 KB each).
+	MaxMaxSources = 1 << 24
+	// MaxShards is the most LRU shards; more only adds fixed overhead.
+	MaxShards = 4096
+	// MaxContactTableSize is the most first-contact slots (24 bytes each).
+	MaxContactTableSize = maxTableSlots
 )
 
 // Config holds the engine's thresholds, state limits and timeouts. The zero
@@ -148,15 +162,21 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("sensor name must not be empty"))
 	}
 	pos("max_sources", c.MaxSources)
+	if c.MaxSources > MaxMaxSources {
+		errs = append(errs, fmt.Errorf("max_sources must be at most %d, got %d", MaxMaxSources, c.MaxSources))
+	}
 	pos("shards", c.Shards)
+	if c.Shards > MaxShards {
+		errs = append(errs, fmt.Errorf("shards must be at most %d, got %d", MaxShards, c.Shards))
+	}
 	if c.Shards > 0 && c.MaxSources > 0 && c.MaxSources < 4*c.Shards {
 		errs = append(errs, fmt.Errorf("max_sources (%d) must be at least 4 x shards (%d)", c.MaxSources, c.Shards))
 	}
 	if c.RecentFraction <= 0 || c.RecentFraction >= 1 {
 		errs = append(errs, fmt.Errorf("recent_fraction must be between 0 and 1 exclusive, got %g", c.RecentFraction))
 	}
-	if c.ContactTableSize < 1024 {
-		errs = append(errs, fmt.Errorf("contact_table_size must be at least 1024, got %d", c.ContactTableSize))
+	if c.ContactTableSize < 1024 || c.ContactTableSize > MaxContactTableSize {
+		errs = append(errs, fmt.Errorf("contact_table_size must be between 1024 and %d, got %d", MaxContactTableSize, c.ContactTableSize))
 	}
 	dur("idle_timeout", c.IdleTimeout)
 	dur("end_after", c.EndAfter)
@@ -206,4 +226,26 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("samples must be between 1 and %d, got %d", maxSamples, c.Samples))
 	}
 	return errors.Join(errs...)
+}
+
+// sourceBytes is what one tracked source costs: its record (about 1.2 KB)
+// plus the LRU's entry and map slot.
+const sourceBytes = 1536
+
+// MemoryBytes estimates the memory the engine's state takes once full:
+// the first-contact table, the queues and the lock-step table sized from
+// it, and MaxSources sources with their targets. Sizes are clamped to
+// their bounds first, so the estimate of an invalid Config is finite.
+func (c *Config) MemoryBytes() uint64 {
+	contacts := min(max(c.ContactTableSize, 0), MaxContactTableSize)
+	sources := uint64(min(max(c.MaxSources, 0), MaxMaxSources))
+	wait := uint64(waitSlotsFor(contacts))
+	b := uint64(tableSlots(contacts)) * uint64(unsafe.Sizeof(slot{}))
+	b += uint64(lockSlotsFor(contacts)) * uint64(unsafe.Sizeof(lockSlot{}))
+	b += (wait + wait/4) * uint64(unsafe.Sizeof(waiting{}))
+	b += wait / 4 * uint64(unsafe.Sizeof(deferred{}))
+	b += sources * sourceBytes
+	b += max(sources/8, 64) * (uint64(unsafe.Sizeof(target{})) + 128)
+	b += uint64(min(max(c.Shards, 0), MaxShards)) * 4096
+	return b
 }

@@ -1,5 +1,7 @@
 package detect
 
+import "math/bits"
+
 // table is a fixed-size, open-addressed hash table of small records: first
 // contacts, per-host and per-port counters, flows. Its size never changes, so
 // memory is bounded whatever the traffic; when a bucket is full the least
@@ -25,14 +27,26 @@ type slot struct {
 
 const bucketSlots = 4
 
+// maxTableSlots bounds a table: 2^30 slots are 24 GiB. Config.Validate
+// refuses more; tableSlots clamps to it as well, so that no size, however
+// wrong, makes the rounding below overflow (doubling past 2^62 wraps to a
+// negative number and never ends).
+const maxTableSlots = 1 << 30
+
+// tableSlots is size rounded up to a power of two, between bucketSlots and
+// maxTableSlots.
+func tableSlots(size int) int {
+	if size <= bucketSlots {
+		return bucketSlots
+	}
+	if size >= maxTableSlots {
+		return maxTableSlots
+	}
+	return 1 << bits.Len(uint(size-1))
+}
+
 func newTable(size int, staleSecs uint32) *table {
-	n := 1
-	for n < size {
-		n <<= 1
-	}
-	if n < bucketSlots {
-		n = bucketSlots
-	}
+	n := tableSlots(size)
 	return &table{slots: make([]slot, n), mask: uint64(n/bucketSlots - 1), stale: staleSecs}
 }
 

@@ -60,7 +60,11 @@ const (
 	MaxRecordBytes = 4096
 	maxReadTimeout = time.Minute
 	maxDecoyPorts  = 1024 // each costs a socket per address
-	minRecheck     = time.Second
+	// MaxMaxConns bounds max_conns: each connection holds a descriptor,
+	// a goroutine and up to record_bytes, and past the process's open-file
+	// limit accept would fail for every decoy, not only the excess.
+	MaxMaxConns = 1 << 16
+	minRecheck  = time.Second
 )
 
 // DefaultConfig returns the defaults.
@@ -237,8 +241,8 @@ func (c *Config) compile() (*plan, []error) {
 	if c.ReadTimeout <= 0 || c.ReadTimeout > maxReadTimeout {
 		bad("read_timeout must be a positive duration of at most %s, got %s", maxReadTimeout, c.ReadTimeout)
 	}
-	if c.MaxConns < 1 {
-		bad("max_conns must be positive, got %d", c.MaxConns)
+	if c.MaxConns < 1 || c.MaxConns > MaxMaxConns {
+		bad("max_conns must be between 1 and %d, got %d", MaxMaxConns, c.MaxConns)
 	}
 	if c.MaxConnsPerSource < 1 || (c.MaxConns >= 1 && c.MaxConnsPerSource > c.MaxConns) {
 		bad("max_conns_per_source must be between 1 and max_conns (%d), got %d", c.MaxConns, c.MaxConnsPerSource)
@@ -250,4 +254,15 @@ func (c *Config) compile() (*plan, []error) {
 		bad("recheck_interval must be at least %s, got %s", minRecheck, c.RecheckInterval)
 	}
 	return p, errs
+}
+
+// MemoryBytes estimates what the decoys take with max_conns connections
+// open: a goroutine stack, socket buffers in the process and the bytes
+// kept of each.
+func (c *Config) MemoryBytes() uint64 {
+	if !c.Enabled {
+		return 0
+	}
+	conns := uint64(min(max(c.MaxConns, 0), MaxMaxConns))
+	return conns * (16<<10 + uint64(min(max(c.RecordBytes, 0), MaxRecordBytes)))
 }

@@ -103,7 +103,7 @@ func TestValidateNamesKeyAndValue(t *testing.T) {
 		`banners: "25" is not port=name`,
 		`record_bytes must be between 1 and 4096, got 5000`,
 		`read_timeout must be a positive duration of at most 1m0s, got 2m0s`,
-		`max_conns must be positive, got 0`,
+		`max_conns must be between 1 and 65536, got 0`,
 		`max_conns_per_source must be between 1 and max_conns (0), got -1`,
 		`udp_reply_rate must not be negative, got -1`,
 		`recheck_interval must be at least 1s, got 1ms`,
@@ -159,5 +159,20 @@ func TestParsePorts(t *testing.T) {
 	}
 	if s := udp(161).String(); s != "161/udp" {
 		t.Errorf("String = %q", s)
+	}
+}
+
+// TestMaxConnsBounded: max_conns had no upper bound; past the open-file
+// limit every decoy's accept fails, not only the excess.
+func TestMaxConnsBounded(t *testing.T) {
+	c := DefaultConfig()
+	c.MaxConns = 1 << 40
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), "max_conns must be between 1 and 65536, got 1099511627776") {
+		t.Fatalf("Validate() = %v", err)
+	}
+	c.MaxConns, c.Enabled = 1000, true
+	if got := c.MemoryBytes(); got < 1000*16<<10 {
+		t.Errorf("MemoryBytes() = %d, want at least 16 KiB per connection", got)
 	}
 }

@@ -30,6 +30,17 @@ type LiveConfig struct {
 	DarkPorts []uint16
 }
 
+// Bounds of the ring. A TPACKET_V3 ring is kernel memory, pinned while the
+// sensor runs: 256 MiB per block and 64 Ki blocks are far past any useful
+// size, and the ring of one socket is kept under 4 GiB, since the
+// kernel refuses a ring whose block_size x num_blocks overflows 32 bits.
+const (
+	MaxBlockSize  = 1 << 28
+	MaxNumBlocks  = 1 << 16
+	MaxRingBytes  = 1<<32 - 1
+	maxSocketsCfg = 64
+)
+
 // SetDefaults fills unset fields.
 func (c *LiveConfig) SetDefaults() {
 	if c.Sockets == 0 {
@@ -49,17 +60,27 @@ func (c *LiveConfig) SetDefaults() {
 // Validate reports every problem at once.
 func (c *LiveConfig) Validate() error {
 	var errs []error
-	if c.Sockets < 1 || c.Sockets > 64 {
-		errs = append(errs, fmt.Errorf("capture.sockets must be between 1 and 64, got %d", c.Sockets))
+	if c.Sockets < 1 || c.Sockets > maxSocketsCfg {
+		errs = append(errs, fmt.Errorf("capture.sockets must be between 1 and %d, got %d", maxSocketsCfg, c.Sockets))
 	}
 	if c.SnapLen < 96 || c.SnapLen > 65535 {
 		errs = append(errs, fmt.Errorf("capture.snaplen must be between 96 and 65535, got %d", c.SnapLen))
 	}
-	if c.BlockSize < 4096 || c.BlockSize&(c.BlockSize-1) != 0 {
-		errs = append(errs, fmt.Errorf("capture.block_size must be a power of two of at least 4096, got %d", c.BlockSize))
+	blockOK := c.BlockSize >= 4096 && c.BlockSize <= MaxBlockSize && c.BlockSize&(c.BlockSize-1) == 0
+	if !blockOK {
+		errs = append(errs, fmt.Errorf("capture.block_size must be a power of two between 4096 and %d, got %d", MaxBlockSize, c.BlockSize))
 	}
-	if c.NumBlocks < 2 {
-		errs = append(errs, fmt.Errorf("capture.num_blocks must be at least 2, got %d", c.NumBlocks))
+	blocksOK := c.NumBlocks >= 2 && c.NumBlocks <= MaxNumBlocks
+	if !blocksOK {
+		errs = append(errs, fmt.Errorf("capture.num_blocks must be between 2 and %d, got %d", MaxNumBlocks, c.NumBlocks))
+	}
+	if blockOK && c.SnapLen >= 96 && c.SnapLen <= 65535 && frameSize(c.SnapLen) > c.BlockSize {
+		// A block holds whole frames; the kernel would refuse the ring.
+		errs = append(errs, fmt.Errorf("capture.block_size must hold one frame of capture.snaplen %d (%d bytes), got %d", c.SnapLen, frameSize(c.SnapLen), c.BlockSize))
+	}
+	if blockOK && blocksOK && uint64(c.BlockSize)*uint64(c.NumBlocks) > MaxRingBytes {
+		errs = append(errs, fmt.Errorf("capture.block_size x capture.num_blocks must be at most %d bytes per socket, got %d x %d = %d",
+			uint64(MaxRingBytes), c.BlockSize, c.NumBlocks, uint64(c.BlockSize)*uint64(c.NumBlocks)))
 	}
 	for i, n := range c.Interfaces {
 		if n == "" {
@@ -72,4 +93,16 @@ func (c *LiveConfig) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// RingBytes is the kernel memory the capture rings take: block_size x
+// num_blocks per socket, sockets per interface, for each interface (one,
+// the default route's, when none is named). Sizes are clamped to their
+// bounds, so an invalid config gives a finite figure.
+func (c *LiveConfig) RingBytes() uint64 {
+	ifaces := uint64(max(len(c.Interfaces), 1))
+	block := uint64(min(max(c.BlockSize, 0), MaxBlockSize))
+	blocks := uint64(min(max(c.NumBlocks, 0), MaxNumBlocks))
+	socks := uint64(min(max(c.Sockets, 0), maxSocketsCfg))
+	return block * blocks * socks * ifaces
 }

@@ -60,7 +60,11 @@ func openSockets(iface string, cfg *LiveConfig, group uint16) ([]*socket, error)
 			if errors.Is(err, unix.EPERM) {
 				return nil, fmt.Errorf("capture on %q: %w (needs CAP_NET_RAW: run as root or grant the capability)", iface, err)
 			}
-			return nil, fmt.Errorf("capture on %q: %w", iface, err)
+			// The ring is the one thing here sized by the configuration:
+			// ENOMEM and EINVAL from it mean a block_size or num_blocks the
+			// kernel would not give, which the operator fixes in those keys.
+			return nil, fmt.Errorf("capture on %q: setting up the ring of capture.block_size %d x capture.num_blocks %d (%d bytes per socket, %d sockets): %w",
+				iface, cfg.BlockSize, cfg.NumBlocks, uint64(cfg.BlockSize)*uint64(cfg.NumBlocks), cfg.Sockets, err)
 		}
 		socks = append(socks, &socket{iface: iface, tp: tp})
 		if err := tp.SetBPF(filter); err != nil {

@@ -59,6 +59,10 @@ func (c *Config) validate() []problem {
 			ps = append(ps, qualifyHoneyport(e.Error()))
 		}
 	}
+	if len(ps) == 0 {
+		// Sizes are judged together only once each is valid on its own.
+		ps = append(ps, c.checkMemory()...)
+	}
 	return ps
 }
 

@@ -98,8 +98,13 @@ func (c *Config) SetDefaults() {
 // Embedded reports whether c runs the embedded server: no URL is set.
 func (c *Config) Embedded() bool { return len(c.URLs) == 0 }
 
-// MinSpoolBytes is the smallest nats.spool_max_bytes.
-const MinSpoolBytes = 64 << 10
+// MinSpoolBytes and MaxSpoolBytes bound nats.spool_max_bytes. The spool
+// is on disk, so the upper bound only catches a unit slip (a size in bits,
+// or one digit group too many): 1 TiB of queued alerts is years of them.
+const (
+	MinSpoolBytes = 64 << 10
+	MaxSpoolBytes = 1 << 40
+)
 
 // Validate reports every problem at once, each message starting with the
 // key it is about. Files named by the TLS and credential keys must be
@@ -141,8 +146,8 @@ func (c *Config) Validate() error {
 	if c.FlushTimeout <= 0 {
 		bad("flush_timeout", "must be a positive duration, got %s", c.FlushTimeout)
 	}
-	if c.SpoolMaxBytes < MinSpoolBytes {
-		bad("spool_max_bytes", "must be at least %d, got %d", MinSpoolBytes, c.SpoolMaxBytes)
+	if c.SpoolMaxBytes < MinSpoolBytes || c.SpoolMaxBytes > MaxSpoolBytes {
+		bad("spool_max_bytes", "must be between %d and %d, got %d", MinSpoolBytes, MaxSpoolBytes, c.SpoolMaxBytes)
 	}
 	if err := checkListen(c.Listen); err != nil {
 		bad("listen", "%v", err)

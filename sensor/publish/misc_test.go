@@ -95,7 +95,7 @@ func TestValidate(t *testing.T) {
 		"nats.duplicate_window (2h0m0s) must not exceed nats.max_age",
 		"nats.max_bytes must be positive, got -1",
 		"nats.replicas must be between 1 and 5, got 7",
-		"nats.spool_max_bytes must be at least 65536, got 100",
+		"nats.spool_max_bytes must be between 65536 and 1099511627776, got 100",
 		"nats.listen must be host:port",
 		"nats.tls_cert and nats.tls_key go together",
 		"nats.user cannot be used with nats.token",
@@ -174,5 +174,16 @@ func TestChownDirs(t *testing.T) {
 		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
 			t.Errorf("%s: %v", d, err)
 		}
+	}
+}
+
+// TestSpoolMaxBytesBounded: a unit slip in nats.spool_max_bytes is caught.
+func TestSpoolMaxBytesBounded(t *testing.T) {
+	c := DefaultConfig()
+	c.SetDefaults()
+	c.SpoolMaxBytes = 1 << 50
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), "nats.spool_max_bytes must be between 65536 and 1099511627776, got 1125899906842624") {
+		t.Fatalf("Validate() = %v", err)
 	}
 }
