@@ -15,7 +15,9 @@ import (
 // /var/lib/portsnare.
 //
 // It chowns only what it creates itself. A directory that does not exist
-// is created (0700, owned by uid:gid). A directory that exists must already belong to uid — from an
+// is created (0700, owned by uid:gid), and so are its missing parents
+// (0755, owned by root: the user must pass through them, never write in
+// them). A directory that exists must already belong to uid — from an
 // earlier start — and is then used as it is; any other is refused with an
 // error naming the key. Refusing, rather than creating a portsnare/ leaf
 // inside the configured directory, keeps every installation's files where
@@ -35,7 +37,8 @@ func (c *Config) ChownDirs(uid, gid int) error {
 	return nil
 }
 
-// handOver makes dir (the value of key) a directory of uid's own.
+// handOver makes dir (the value of key) a directory of uid's own that uid
+// can reach.
 func handOver(key, dir string, uid, gid int) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -60,17 +63,69 @@ func handOver(key, dir string, uid, gid int) error {
 	default:
 		return fmt.Errorf("%s %q: %w", key, dir, err)
 	}
+	if err := reachable(abs, uid, gid); err != nil {
+		return fmt.Errorf("%s %q: run.user (uid %d) cannot reach it: %w", key, dir, uid, err)
+	}
 	return nil
 }
 
-// createFor creates dir for uid:gid.
+// createFor creates dir for uid:gid and the parents it lacks for root.
+// Modes are set explicitly: a umask such as 077 must not leave the
+// parents closed to the user.
 func createFor(dir string, uid, gid int) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
+	var missing []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil {
+			break
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		missing = append(missing, d)
+		if d == filepath.Dir(d) {
+			break
+		}
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		d, mode := missing[i], fs.FileMode(0o755)
+		if i == 0 {
+			mode = 0o700
+		}
+		if err := os.Mkdir(d, mode); err != nil {
+			return err
+		}
+		if err := os.Chmod(d, mode); err != nil {
+			return err
+		}
 	}
 	// Lchown: should the new directory have been swapped for a symbolic
 	// link meanwhile, the link changes owner, not what it points to.
 	return os.Lchown(dir, uid, gid)
+}
+
+// reachable reports the first directory on the way to dir that uid,
+// with gid as its only group (see dropPrivileges), may not pass through.
+func reachable(dir string, uid, gid int) error {
+	for d := dir; ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil {
+			return err
+		}
+		owner, group := ownerOf(fi)
+		perm := fi.Mode().Perm()
+		var x fs.FileMode = 0o001
+		switch {
+		case owner == uid:
+			x = 0o100
+		case group == gid:
+			x = 0o010
+		}
+		if perm&x == 0 {
+			return fmt.Errorf("%s is mode %04o, owned by uid %d and gid %d", d, perm, owner, group)
+		}
+		if d == filepath.Dir(d) {
+			return nil
+		}
+	}
 }
 
 func ownerOf(fi fs.FileInfo) (uid, gid int) {
