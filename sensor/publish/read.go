@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -97,15 +99,37 @@ func Read(ctx context.Context, cfg Config, opts ReadOptions, fn func(Message) er
 		return nil
 	}
 
-	cc := jetstream.OrderedConsumerConfig{FilterSubjects: Subjects(cfg.SubjectPrefix)[:1]}
+	filters := Subjects(cfg.SubjectPrefix)[:1]
 	if opts.Suppressed {
-		cc.FilterSubjects = Subjects(cfg.SubjectPrefix)
+		filters = Subjects(cfg.SubjectPrefix)
+	}
+	cc := jetstream.OrderedConsumerConfig{FilterSubjects: filters}
+	// keep, when set, picks the wanted messages out of an unfiltered
+	// consumer's.
+	var keep func(subject string) bool
+	unfiltered := func() {
+		cc.FilterSubjects, keep = nil, func(subject string) bool {
+			return slices.ContainsFunc(filters, func(f string) bool {
+				return strings.HasPrefix(subject, strings.TrimSuffix(f, ">"))
+			})
+		}
+	}
+	if len(filters) > 1 && !multiFilterServer(serverVersion(nc)) {
+		// Servers before 2.10 know one filter subject per consumer; the
+		// stream is read whole and filtered here instead.
+		unfiltered()
 	}
 	if opts.Since > 0 {
 		start := time.Now().Add(-opts.Since)
 		cc.DeliverPolicy, cc.OptStartTime = jetstream.DeliverByStartTimePolicy, &start
 	}
 	cons, err := js.OrderedConsumer(ctx, cfg.Stream, cc)
+	if errors.Is(err, jetstream.ErrConsumerMultipleFilterSubjectsNotSupported) && keep == nil {
+		// A server that reports a version it does not have (a proxy, a
+		// fork) says so only here.
+		unfiltered()
+		cons, err = js.OrderedConsumer(ctx, cfg.Stream, cc)
+	}
 	if err != nil {
 		return fmt.Errorf("reading stream %s: %w", cfg.Stream, err)
 	}
@@ -137,18 +161,41 @@ func Read(ctx context.Context, cfg Config, opts ReadOptions, fn func(Message) er
 		if err != nil {
 			return fmt.Errorf("reading stream %s: %w", cfg.Stream, err)
 		}
-		m := Message{
-			Subject:  msg.Subject(),
-			Sequence: meta.Sequence.Stream,
-			Stored:   meta.Timestamp,
-			MsgID:    msg.Headers().Get(jetstream.MsgIDHeader),
-			Data:     msg.Data(),
-		}
-		if err := fn(m); err != nil {
-			return err
+		if keep == nil || keep(msg.Subject()) {
+			m := Message{
+				Subject:  msg.Subject(),
+				Sequence: meta.Sequence.Stream,
+				Stored:   meta.Timestamp,
+				MsgID:    msg.Headers().Get(jetstream.MsgIDHeader),
+				Data:     msg.Data(),
+			}
+			if err := fn(m); err != nil {
+				return err
+			}
 		}
 		if !opts.Follow && (meta.NumPending == 0 || meta.Sequence.Stream >= lastSeq) {
 			return nil
 		}
 	}
+}
+
+// serverVersion is the connected server's version; tests replace it to
+// take the path of an older server.
+var serverVersion = func(nc *nats.Conn) string { return nc.ConnectedServerVersion() }
+
+// multiFilterServer reports whether a server of version v ("2.9.10")
+// takes several filter subjects on one consumer: 2.10 and later do. A
+// version that cannot be read is assumed to, and a refusal is caught when
+// the consumer is made.
+func multiFilterServer(v string) bool {
+	parts := strings.SplitN(strings.TrimPrefix(v, "v"), ".", 3)
+	if len(parts) < 2 {
+		return true
+	}
+	major, err1 := strconv.Atoi(parts[0])
+	minor, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil {
+		return true
+	}
+	return major > 2 || (major == 2 && minor >= 10)
 }
