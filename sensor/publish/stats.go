@@ -12,8 +12,9 @@ type Stats struct {
 	SpoolBytes int64  // gauge: size of the spool's files
 	Connected  bool   // gauge: the connection to NATS is up
 
-	// Dropped is the sum of the Dropped* counters: alerts that will never
-	// be published.
+	// Dropped is the sum of the Dropped* counters and CorruptRecords:
+	// alerts that will never be published. A damaged record's alert is as
+	// lost as one dropped for want of room, so the exit status counts both.
 	Dropped         uint64
 	DroppedQueue    uint64 // the in-memory queue was full
 	DroppedSpool    uint64 // the spool was full: evicted, or refused
@@ -54,6 +55,6 @@ func (p *Publisher) Stats() Stats {
 	if nc := p.run.conn.Load(); nc != nil {
 		s.Connected = nc.IsConnected()
 	}
-	s.Dropped = s.DroppedQueue + s.DroppedSpool + s.DroppedWrite + s.DroppedEncode + s.DroppedClosed + s.DroppedRejected
+	s.Dropped = s.DroppedQueue + s.DroppedSpool + s.DroppedWrite + s.DroppedEncode + s.DroppedClosed + s.DroppedRejected + s.CorruptRecords
 	return s
 }
