@@ -41,6 +41,11 @@ type Decoys struct {
 	denied    map[Port]bool   // EACCES: not retried until the next Reload
 	unavail   map[string]bool // addresses logged as unavailable, to log once
 	recheckCh chan struct{}   // Reload changed the recheck interval
+	// reloaded makes the next reconcile report every wanted port another
+	// socket holds, not only those it finds held for the first time: the
+	// log line of a reload is the operator's answer to what the new
+	// configuration got, and avoided ports are part of it.
+	reloaded bool
 
 	acceptErrors      atomic.Uint64
 	udpReplies        atomic.Uint64
@@ -171,6 +176,7 @@ func (d *Decoys) Reload(cfg Config) error {
 	d.replies.setRate(p.udpReplyRate)
 	clear(d.denied) // the operator may have granted the capability
 	clear(d.unavail)
+	d.reloaded = true
 	if d.running {
 		d.reconcile()
 	}

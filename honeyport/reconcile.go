@@ -50,6 +50,8 @@ func (dc *decoy) close() {
 func (d *Decoys) reconcile() {
 	p := d.plan.Load()
 	var ch changes
+	reloaded := d.reloaded
+	d.reloaded = false
 
 	ours := map[uint64]bool{}
 	for _, dc := range d.held {
@@ -110,6 +112,9 @@ func (d *Decoys) reconcile() {
 		return
 	}
 	for _, q := range p.candidates {
+		if d.avoid[q] && reloaded {
+			ch.skipped = append(ch.skipped, q)
+		}
 		if d.avoid[q] || d.denied[q] {
 			continue
 		}
