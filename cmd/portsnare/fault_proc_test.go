@@ -46,11 +46,17 @@ func startIsolated(t *testing.T, bin, varLib string, env []string, args ...strin
 	script := `ip link set lo up && mount --bind "$0" /var/lib && exec "$@"`
 	full := append([]string{"--mount", "--net", "sh", "-c", script, varLib, bin, "run", "-i", "lo",
 		"--sensor-name", "fault", "--log-level", "info"}, args...)
-	s := &isolatedSensor{cmd: exec.Command("unshare", full...), exited: make(chan struct{})}
+	return startProc(t, exec.Command("unshare", full...), env)
+}
+
+// startProc starts cmd, a sensor, with env added to the test's own.
+func startProc(t *testing.T, cmd *exec.Cmd, env []string) *isolatedSensor {
+	t.Helper()
+	s := &isolatedSensor{cmd: cmd, exited: make(chan struct{})}
 	s.cmd.Env = append(os.Environ(), env...)
 	s.cmd.Stdout, s.cmd.Stderr = &s.stdout, &s.stderr
 	if err := s.cmd.Start(); err != nil {
-		t.Fatalf("unshare: %v", err)
+		t.Fatalf("%s: %v", cmd.Path, err)
 	}
 	go func() {
 		s.err = s.cmd.Wait()

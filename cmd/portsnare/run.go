@@ -47,6 +47,7 @@ func (a *app) runCommand() *cobra.Command {
 // last touches to the engine; then capture stops and the engine flushes
 // every open episode into the dispatcher; the dispatcher drains into the
 // sinks; and the publisher, last, publishes or spools what it was given.
+// A second signal cuts only that last publishing short (see stopSignals).
 func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStdout bool) (err error) {
 	disp := newDispatcher(log)
 	if toStdout {
@@ -112,6 +113,8 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 		log.Info("embedded NATS server", "url", pub.URL())
 	}
 	running = true
+	sigs := watchStopSignals(log, pub.CutFlush)
+	defer sigs.stop()
 	// The publisher outlives the pipeline: the summaries the sensor flushes
 	// on its way out are published (or spooled for the next start) after
 	// capture has stopped.
@@ -203,6 +206,12 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 		"touches_dropped", st.TouchesDropped)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
+	}
+	if sig := sigs.second(); sig != nil {
+		spool := cfg.NATS // as the publisher resolved it
+		spool.SetDefaults()
+		return fmt.Errorf("stopped by a second signal (%v) before publishing to NATS finished: %d alerts wait in the spool %s for the next start",
+			sig, ps.Spooled, spool.SpoolDir)
 	}
 	if n := disp.Dropped() + ps.Dropped; n > 0 {
 		return fmt.Errorf("%d alerts could not be delivered to every sink (see the log)", n)

@@ -29,13 +29,15 @@ SIGNALS
   SIGINT or SIGTERM stop the capture: each socket is closed by the goroutine
   that reads it (never while a read is in progress), the packets already read
   are processed, every open episode ends with its summary, and pending alerts
-  are delivered before the process exits. SIGHUP reloads what can be
-  reloaded.
+  are delivered before the process exits. A second signal cuts short only
+  the publishing to NATS: the summaries are in the spool by then, and what
+  was not published waits there for the next start (exit status 1). A
+  third signal kills the process. SIGHUP reloads what can be reloaded.
 
 EXIT STATUS
   0  stopped by a signal, everything delivered
-  1  the sensor failed (e.g. no permission to capture), or alerts could not
-     be delivered
+  1  the sensor failed (e.g. no permission to capture), alerts could not
+     be delivered, or a second signal cut the publishing short
   2  usage error or invalid configuration`
 
 const runExample = `  # Watch the default interface, alerts on the terminal too

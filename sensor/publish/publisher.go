@@ -74,6 +74,7 @@ func New(cfg Config, log *slog.Logger) (*Publisher, error) {
 		drops: newDropReporter(log),
 		run:   runState{done: make(chan struct{})},
 	}
+	p.run.cutCtx, p.run.cut = newCutContext()
 	var err error
 	if p.natsOpts, err = p.clientOptions(); err != nil {
 		return nil, err

@@ -21,6 +21,9 @@ type runState struct {
 	connErrAt time.Time // of the last failed attempt to connect
 	closeMu   sync.Mutex
 	freed     bool
+	// cutCtx ends when the flush is cut short (CutFlush).
+	cutCtx context.Context
+	cut    context.CancelFunc
 }
 
 func (p *Publisher) setLastError(err error) {

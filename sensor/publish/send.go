@@ -54,7 +54,7 @@ func (p *Publisher) sendLoop(ctx context.Context) error {
 			deadline = time.Now().Add(p.cfg.FlushTimeout)
 		}
 		draining := !deadline.IsZero()
-		if draining && (time.Now().After(deadline) || !nc.IsConnected()) {
+		if draining && (time.Now().After(deadline) || !nc.IsConnected() || p.run.cutCtx.Err() != nil) {
 			return nil
 		}
 		opCtx, cancel := p.opContext(ctx, deadline)
@@ -131,7 +131,7 @@ func (p *Publisher) sendLoop(ctx context.Context) error {
 func (p *Publisher) opContext(ctx context.Context, drainDeadline time.Time) (context.Context, context.CancelFunc) {
 	limit := time.Now().Add(p.cfg.PublishTimeout)
 	if !drainDeadline.IsZero() {
-		ctx = context.Background()
+		ctx = p.run.cutCtx // CutFlush ends the drain's requests too
 		if drainDeadline.Before(limit) {
 			limit = drainDeadline
 		}
@@ -202,6 +202,7 @@ func (p *Publisher) idle(ctx context.Context, draining bool) {
 		select {
 		case <-p.spool.Notify():
 		case <-time.After(20 * time.Millisecond):
+		case <-p.run.cutCtx.Done():
 		}
 		return
 	}
@@ -216,11 +217,12 @@ const firstWait = 250 * time.Millisecond
 
 // pause waits before a retry: *wait, doubled each time up to 10s, cut
 // short when the connection comes back (and the doubling starts over), when
-// ctx ends or, while draining, at the drain's deadline.
+// ctx ends or, while draining, at the drain's deadline or when the flush
+// is cut (CutFlush).
 func (p *Publisher) pause(ctx context.Context, drainDeadline time.Time, wait *time.Duration) {
 	d, done := *wait, ctx.Done()
 	if !drainDeadline.IsZero() {
-		d, done = min(d, time.Until(drainDeadline)), nil
+		d, done = min(d, time.Until(drainDeadline)), p.run.cutCtx.Done()
 	}
 	select {
 	case <-time.After(d):
