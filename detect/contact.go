@@ -106,10 +106,12 @@ func (e *Engine) silent(s *source, c *slot, f family, tech Technique) bool {
 	return false
 }
 
-// answered records the outcome o of contact c of s in family f. It reports
-// false when the contact already had its outcome: only a contact's first
-// outcome counts.
-func (e *Engine) answered(s *source, c *slot, f family, o Outcome) bool {
+// answered records the outcome o of contact c of s in family f. It
+// reports false when the contact already had its outcome (only a contact's
+// first outcome counts), and whether the contact's silence had been weighed
+// as a failure before this late answer (its failure is then counted already,
+// in the shape too).
+func (e *Engine) answered(s *source, c *slot, f family, o Outcome) (ok, wasScored bool) {
 	switch c.n {
 	case stPending:
 	case stUnanswered, stUnansweredScored:
@@ -118,18 +120,19 @@ func (e *Engine) answered(s *source, c *slot, f family, o Outcome) bool {
 		if c.n == stUnansweredScored {
 			s.score--
 			s.scoredSilent--
+			wasScored = true
 		}
 		if f == famPing {
 			s.pingDead--
 		}
 	default:
-		return false
+		return false, false
 	}
 	if f == famNeighbour {
 		// A neighbour answering says nothing either way: whether the
 		// address is then used tells discovery from resolution.
 		c.n = stSucceeded
-		return true
+		return true, false
 	}
 	s.answered++
 	switch o {
@@ -150,7 +153,7 @@ func (e *Engine) answered(s *source, c *slot, f family, o Outcome) bool {
 			s.score--
 		}
 	}
-	return true
+	return true, wasScored
 }
 
 // decoy records that contact c of s touched a decoy: a failure, whatever it
@@ -165,7 +168,7 @@ func (e *Engine) decoy(s *source, c *slot) bool {
 	case stSucceeded: // the decoy accepted the handshake: that is no success
 		s.succeeded--
 		s.failed++
-		s.score += 2
+		s.score += 3 // takes back the success's point too (at most one too many, had the floor kept it)
 	case stFailed:
 		s.score++
 	case stUnanswered, stUnansweredScored:
@@ -192,6 +195,29 @@ func (e *Engine) decoy(s *source, c *slot) bool {
 // on port 443 of a hundred hosts do not make its refused scan of one host a
 // sweep.
 func (e *Engine) failedShape(s *source, dst addrKey, proto uint8, port uint16, now uint32) {
+	e.shapeBy(s, dst, proto, port, now, 1)
+}
+
+// unfailedShape takes back a failure failedShape counted: a silence answered
+// late. The maxima stay (they are high-water marks); the counts they came
+// from are corrected.
+func (e *Engine) unfailedShape(s *source, dst addrKey, proto uint8, port uint16, now uint32) {
+	e.shapeBy(s, dst, proto, port, now, -1)
+}
+
+func (e *Engine) shapeBy(s *source, dst addrKey, proto uint8, port uint16, now uint32, d int) {
+	if d < 0 {
+		if s.portFailures > 0 {
+			s.portFailures--
+		}
+		if h := e.tab.find(hash5(kindHostPorts, s.key, s.gen, dst, 0), now); h != nil && h.sport > 0 {
+			h.sport--
+		}
+		if ph := e.tab.find(hash5(kindPortHosts, s.key, s.gen, addrKey{}, uint64(proto)<<16|uint64(port)), now); ph != nil && ph.seq > 0 {
+			ph.seq--
+		}
+		return
+	}
 	s.portFailures++
 	if h := e.tab.find(hash5(kindHostPorts, s.key, s.gen, dst, 0), now); h != nil {
 		h.sport++

@@ -85,6 +85,7 @@ func (e *Engine) darkTouch(p *Probe) {
 	if p.Technique == TechUDP {
 		proto = ProtoUDP
 	}
-	e.Touch(&Touch{Time: p.Time, Src: p.Src, Dst: p.Dst, SrcPort: p.SrcPort, DstPort: p.DstPort,
+	// The probe itself has been fed: only the touch is left to record.
+	e.touched(&Touch{Time: p.Time, Src: p.Src, Dst: p.Dst, SrcPort: p.SrcPort, DstPort: p.DstPort,
 		Proto: proto, Passive: true})
 }

@@ -67,7 +67,7 @@ func (e *Engine) startEpisode(s *source, v verdict, ns int64) {
 	s.ep.shape = ""
 	if len(s.ep.members) > 0 {
 		s.ep.v = verdict{ActionDecoyPortscan, "lockstep"}
-		s.ep.face = s.addr
+		s.ep.face = s.shownAddr()
 		best := s.answered
 		for _, m := range s.ep.members {
 			if ms := e.lookup(m); ms != nil && ms.answered > best {
@@ -280,7 +280,7 @@ func (e *Engine) buildAlert(s *source, phase string, ns int64, why string) *Aler
 	a.Portsnare.Scan.HoneyportTouches = s.decoyContacts
 	if len(s.ep.members) > 0 {
 		srcs := []string{src}
-		for _, m := range append([]netip.Addr{s.addr}, s.ep.members...) {
+		for _, m := range append([]netip.Addr{s.shownAddr()}, s.ep.members...) {
 			if m != s.ep.face {
 				srcs = append(srcs, m.String())
 			}

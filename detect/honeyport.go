@@ -29,11 +29,17 @@ func (e *Engine) Touch(t *Touch) {
 	if !t.Src.IsValid() || !t.Dst.IsValid() || t.Src.IsUnspecified() || IsGroup(t.Dst) {
 		return
 	}
-	ns := t.Time.UnixNano()
-	now := e.secs(ns)
 	p := Probe{Time: t.Time, Src: t.Src, Dst: t.Dst, Proto: t.Proto, Technique: TechHoneyport,
 		SrcPort: t.SrcPort, DstPort: t.DstPort}
 	e.Probe(&p)
+	e.touched(t)
+}
+
+// touched records touch t, whose probe the engine has been fed (by Touch,
+// or by capture for a dark or decoy port).
+func (e *Engine) touched(t *Touch) {
+	ns := t.Time.UnixNano()
+	now := e.secs(ns)
 	s := e.lookup(t.Src)
 	if s == nil {
 		return

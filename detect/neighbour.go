@@ -25,12 +25,20 @@ const reaskGap = 5 // seconds
 // addresses it asked keeps a cache of them — a gateway re-asking its
 // neighbours, absent ones included, every half minute — which no sweep does.
 func (e *Engine) reask(s *source, c *slot, now uint32) {
-	if c.sport == 0 && now >= c.seq+reaskGap {
-		c.sport = 1
+	if c.sport == askFound && now >= c.seq+reaskGap {
+		c.sport = askRefreshed
 		s.nbrReasks++
 	}
 	c.seq = now
 }
+
+// What a neighbour-ask contact's record (slot.sport) says of it: only an
+// ask counted as discovery can be re-asked as a refresh; re-asks of
+// addresses in use say nothing of the discoveries.
+const (
+	askFound     = 1 // counted as discovery
+	askRefreshed = 2 // and asked again after reaskGap
+)
 
 // refreshes reports whether the source re-asks most of the addresses it
 // found: a neighbour cache, not a sweep.

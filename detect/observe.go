@@ -76,7 +76,7 @@ func (e *Engine) probe(p *Probe) bool {
 	c.sport = p.SrcPort
 	c.seq = p.Seq
 	if neighbour {
-		c.seq, c.sport = now, 0 // when it was asked, and not yet re-asked (see reask)
+		c.seq, c.sport = now, 0 // when it was asked; not yet judged (see reask)
 	}
 	w := waiting{s: s, gen: s.gen, key: c.key, t: ns, dst: dst, port: p.DstPort, prot: p.Proto,
 		tech: p.Technique, fam: familyOf(p.Proto, p.DstPort)}
@@ -131,14 +131,16 @@ func (e *Engine) isProbe(p *Probe, src, dst addrKey, ns int64, now uint32) bool 
 			}
 			return false
 		}
-		if p.FP&FPNmapOS == 0 && p.Technique != TechTCPOdd && serverSide(p.SrcPort, p.DstPort) {
-			return false
-		}
 		// A segment of a connection seen being accepted is no probe.
 		if e.tab.find(tcpFlowKey(src, p.SrcPort, dst, p.DstPort), now) != nil {
 			return false
 		}
+		// A server's challenge ACK goes from its service port to the
+		// client's ephemeral one: looked for before that rule drops it.
 		if e.challengeACK(p, src, dst, ns, now) {
+			return false
+		}
+		if p.FP&FPNmapOS == 0 && p.Technique != TechTCPOdd && serverSide(p.SrcPort, p.DstPort) {
 			return false
 		}
 	case TechUDP:

@@ -65,7 +65,10 @@ func (e *Engine) challengeACK(p *Probe, src, dst addrKey, ns int64, now uint32) 
 		return false
 	}
 	e.matched++
-	if e.answered(s, c, famPort, Succeeded) {
+	if ok, wasScored := e.answered(s, c, famPort, Succeeded); ok {
+		if wasScored {
+			e.unfailedShape(s, dk, ProtoTCP, p.SrcPort, now)
+		}
 		e.evaluate(s, ns)
 	}
 	return true

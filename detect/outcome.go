@@ -59,27 +59,31 @@ func (e *Engine) outcome(a *answer) {
 	}
 	if c == nil {
 		switch {
-		case s != nil && s.probes > 0:
-			// The probe may still be on its way: packets read from several
-			// capture sockets can reach the engine out of order (an ICMP
-			// error and the datagram it quotes hash to different sockets).
-			// Keep the outcome briefly for the contact to pick up.
-			o, _ := e.tab.upsert(orphanKey(pk, s.gen, a.tk, a.proto, a.targetPort), a.now, 0)
-			o.n = uint32(a.out)
-			e.orphanAt, e.orphans = a.now, true
-			return
-		case !a.sure || f == famNeighbour || (s == nil && a.out != Failed):
-			// Only a refusal starts state for a prober never seen probing:
-			// a success on its own says nothing worth remembering.
+		case !a.sure || f == famNeighbour:
+			if s != nil && s.probes > 0 {
+				// The probe may still be on its way: packets read from
+				// several capture sockets can reach the engine out of
+				// order. Keep the outcome briefly for the contact to pick
+				// up; an answer that may not answer a probe stands for
+				// none.
+				o, _ := e.tab.upsert(orphanKey(pk, s.gen, a.tk, a.proto, a.targetPort), a.now, 0)
+				o.n = uint32(a.out)
+				e.orphanAt, e.orphans = a.now, true
+			}
 			return
 		case a.proto == ProtoUDP && e.tab.find(flowKey(a.tk, a.targetPort, a.pk, a.proberPort, ProtoUDP), a.now) != nil:
 			// The refused datagram answered one the target had sent: a
 			// late answer to a socket since closed, not a probe.
 			return
 		}
-		// A prober never seen probing: its probe may yet come (see
-		// deferQueue), or the sensor sees only the target's side.
-		e.deferInference(e.unseenSource(a, pa, pk), a, pk)
+		// A sure answer whose probe was not seen: it may yet come (see
+		// deferQueue), or the sensor sees only the target's side —
+		// successes too, so that a client's accepted connections weigh
+		// against its refusals on an asymmetric tap as they do elsewhere.
+		if s == nil {
+			s = e.unseenSource(a, pa, pk)
+		}
+		e.deferInference(s, a, pk)
 		return
 	}
 	e.matched++
@@ -88,12 +92,19 @@ func (e *Engine) outcome(a *answer) {
 
 // settle records answer a as the outcome of contact c of s, in family f.
 func (e *Engine) settle(s *source, c *slot, f family, a *answer) {
-	if !e.answered(s, c, f, a.out) {
+	ok, wasScored := e.answered(s, c, f, a.out)
+	if !ok {
 		return
 	}
-	if a.out == Failed && f == famPort {
-		e.failedShape(s, a.tk, a.proto, a.targetPort, a.now)
+	switch {
+	case f != famPort:
+	case a.out == Failed:
+		if !wasScored {
+			e.failedShape(s, a.tk, a.proto, a.targetPort, a.now)
+		}
 		e.tgts.failed(e, s, a)
+	case wasScored:
+		e.unfailedShape(s, a.tk, a.proto, a.targetPort, a.now)
 	}
 	e.evaluate(s, a.ns)
 }

@@ -55,6 +55,9 @@ func newSourceTable(maxSources, shards int, recentFraction float64, evict func(*
 		if st.evict != nil {
 			st.evict(s)
 		}
+		// Generation 0 is never given out: work queued for this source
+		// (contacts awaiting their answer, deferred answers) sees it gone.
+		s.gen = 0
 		if fi := frontIndex(s.key); st.front[fi] == s {
 			st.front[fi] = nil
 		}

@@ -36,7 +36,7 @@ func (e *Engine) judge(s *source) verdict {
 	case s.oddBurst.n >= uint32(c.OddProbes):
 		return verdict{s.shape(), "odd-probes"}
 	}
-	if !s.seesOutcomes() {
+	if s.answersUnseen() {
 		switch {
 		case s.maxPortsOnHost >= uint32(c.VerticalPorts):
 			return verdict{ActionPortscan, "vertical-breadth"}
@@ -45,7 +45,8 @@ func (e *Engine) judge(s *source) verdict {
 		case s.isBlock(uint32(c.BlockContacts)):
 			return verdict{ActionBlockscan, "block-breadth"}
 		}
-	} else if s.score >= int32(c.FailedContacts) && s.shaped() && s.mostlyFailing() {
+	}
+	if s.seesOutcomes() && s.score >= int32(c.FailedContacts) && s.shaped() && s.mostlyFailing() {
 		return verdict{s.shape(), "failed-contacts"}
 	}
 	// Ping sweeps rank below port scans: nmap's host discovery pings before
@@ -82,8 +83,19 @@ func (s *source) seesOutcomes() bool {
 // successes (a blocked CDN, a service down, stale keep-alives refused) from
 // looking like one. A scanner's failures are most of what it does.
 func (s *source) mostlyFailing() bool {
-	failing := s.failed + s.scoredSilent
-	return 4*failing >= failing+s.succeeded
+	failing := s.portFailures
+	return 4*failing >= failing+s.succeeded-s.pingOK
+}
+
+// answersUnseen reports whether the sensor sees too few answers to this
+// source's contacts for outcomes to decide: none at all (a one-way capture),
+// or fewer than a quarter of the contacts whose reply timeout has passed —
+// answers it cannot see, such as the silence of firewalled UDP ports and of
+// ACKs a stateful filter drops, which weigh nothing. Breadth alone then
+// decides. A client whose contacts are answered is judged by outcomes only,
+// and contacts still awaiting their answer count for neither.
+func (s *source) answersUnseen() bool {
+	return s.answered == 0 || 4*s.answered < s.answered+s.unanswered
 }
 
 // sweepsWithoutRepeat reports whether neighbour discovery cut short — at

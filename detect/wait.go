@@ -92,6 +92,7 @@ func (e *Engine) judgeWaiting(w *waiting, ns int64) {
 	}
 	if w.fam == famNeighbour {
 		if !e.askUsed(w.ask, now) {
+			c.sport = askFound
 			e.discovered(s, w.t, c.n != stSucceeded)
 			e.evaluate(s, ns)
 		}
