@@ -120,3 +120,64 @@ func TestUnseenProbesOfAKnownSource(t *testing.T) {
 	b.flush()
 	b.only(ActionPortscan)
 }
+
+// An independent scanner refused on a target while a distributed scan of it
+// is open is not one of its sources; nor does a target scanned long before
+// lose room for one.
+func TestDistributedKeepsItsSources(t *testing.T) {
+	b := newBed(t, nil)
+	tg := ip("198.18.0.2")
+	for s := 0; s < 8; s++ {
+		for p := 0; p < 3; p++ {
+			port := uint16(2000 + s*3 + p)
+			b.syn(nth("203.0.113.1", s), tg, 4000, port, 9)
+			b.reply(nth("203.0.113.1", s), tg, ProtoTCP, 4000, port, Failed)
+			b.advance(100 * time.Millisecond)
+		}
+	}
+	full := ip("203.0.113.200")
+	for p := 1; p <= 1000; p++ {
+		b.syn(full, tg, 5000, uint16(p), 9)
+		b.reply(full, tg, ProtoTCP, 5000, uint16(p), Failed)
+	}
+	b.flush()
+	var end *Alert
+	for _, a := range b.alerts {
+		if a.Event.Action == ActionDistributedPortscan && a.Portsnare.Phase == PhaseEnd {
+			end = a
+		}
+	}
+	if end == nil {
+		t.Fatal("no distributed alert")
+	}
+	if n := len(end.Portsnare.Scan.Sources); n != 8 {
+		t.Errorf("%d sources %v, want the 8 that split the ports", n, end.Portsnare.Scan.Sources)
+	}
+}
+
+func TestDistributedAfterALongScan(t *testing.T) {
+	b := newBed(t, nil)
+	tg := ip("198.18.0.2")
+	for p := 1; p <= 5000; p++ { // background scanning, long before
+		b.syn(ip("203.0.113.250"), tg, 5000, uint16(p), 9)
+		b.reply(ip("203.0.113.250"), tg, ProtoTCP, 5000, uint16(p), Failed)
+	}
+	b.advance(5 * time.Minute)
+	for s := 0; s < 70; s++ { // others come and go, within the window
+		b.syn(nth("203.0.114.1", s), tg, 4000, 1, 9)
+		b.reply(nth("203.0.114.1", s), tg, ProtoTCP, 4000, 1, Failed)
+	}
+	b.advance(11 * time.Minute)
+	for s := 0; s < 8; s++ {
+		for p := 0; p < 3; p++ {
+			port := uint16(6000 + s*3 + p)
+			b.syn(nth("203.0.113.1", s), tg, 4000, port, 9)
+			b.reply(nth("203.0.113.1", s), tg, ProtoTCP, 4000, port, Failed)
+			b.advance(100 * time.Millisecond)
+		}
+	}
+	b.flush()
+	if b.count(ActionDistributedPortscan, PhaseStart) != 1 {
+		t.Errorf("no distributed alert after a long scan of the target")
+	}
+}

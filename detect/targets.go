@@ -19,6 +19,7 @@ import (
 // participant also alerted on its own is referenced by its episode id.
 type targets struct {
 	lru  *simplelru.LRU[netip.Addr, *target]
+	free []*target // forgotten targets, kept for their slices
 	gen  uint64
 	open map[netip.Addr]*target // targets with an alert raised and not yet ended
 	e    *Engine                // for the eviction callback
@@ -72,6 +73,7 @@ func newTargets(e *Engine, size int) *targets {
 		if t.open {
 			ts.finish(ts.e, t, t.last, EndEvicted)
 		}
+		ts.free = append(ts.free, t)
 	})
 	return ts
 }
@@ -86,7 +88,7 @@ func (ts *targets) failed(e *Engine, s *source, a *answer) {
 			ts.end(e, t, t.last, EndIdle)
 		}
 		ts.gen++
-		t = &target{addr: a.target, gen: ts.gen, first: ns}
+		t = ts.fresh(a.target, ns)
 		ts.lru.Add(a.target, t)
 	}
 	t.last = max(t.last, ns)
@@ -98,7 +100,9 @@ func (ts *targets) failed(e *Engine, s *source, a *answer) {
 	t.contrib[i].last = max(t.contrib[i].last, ns)
 	t.addPort(a.proto, a.targetPort, i)
 	if t.open {
-		if t.isMember(i, ns, e) {
+		// A newcomer joins an open alert on the terms its members met:
+		// a share of the ports, mostly its own.
+		if t.members&(1<<i) == 0 && t.participants(ns, e)&(1<<i) != 0 {
 			t.members |= 1 << i
 		}
 		if s.ep.open && t.members&(1<<i) != 0 && t.contrib[i].episode == "" {
@@ -114,6 +118,20 @@ func (ts *targets) failed(e *Engine, s *source, a *answer) {
 	t.open = true
 	ts.open[t.addr] = t
 	ts.raise(e, t, PhaseStart, ns, "")
+}
+
+// fresh returns a cleared target for addr, reusing a forgotten one's
+// slices: a refusal on a new target allocates nothing once warmed up.
+func (ts *targets) fresh(addr netip.Addr, ns int64) *target {
+	var t *target
+	if n := len(ts.free); n > 0 {
+		t = ts.free[n-1]
+		ts.free = ts.free[:n-1]
+	} else {
+		t = new(target)
+	}
+	*t = target{addr: addr, gen: ts.gen, first: ns, contrib: t.contrib[:0], ports: t.ports[:0]}
+	return t
 }
 
 // contributor returns the index of src among t's contributors, adding it
@@ -132,10 +150,16 @@ func (t *target) contributor(src netip.Addr, ns, win int64) int {
 	// (never a member of an open alert).
 	for i := range t.contrib {
 		if ns-t.contrib[i].last > win && t.members&(1<<i) == 0 {
+			// Its ports go with it: those no one else failed on leave
+			// the list, so a long-scanned target keeps room.
 			clear := ^uint64(1 << i)
-			for j := range t.ports {
-				t.ports[j].by &= clear
+			kept := t.ports[:0]
+			for _, p := range t.ports {
+				if p.by &= clear; p.by != 0 {
+					kept = append(kept, p)
+				}
 			}
+			t.ports = kept
 			t.contrib[i] = contribution{src: src, first: ns, last: ns}
 			return i
 		}
@@ -153,13 +177,6 @@ func (t *target) addPort(proto uint8, port uint16, i int) {
 	if len(t.ports) < maxTargetPorts {
 		t.ports = append(t.ports, targetPort{proto: proto, port: port, by: 1 << i})
 	}
-}
-
-// isMember: contributor i, failing here while the alert is open, takes a
-// share of the target rather than covering most of it alone.
-func (t *target) isMember(i int, ns int64, e *Engine) bool {
-	c := &t.contrib[i]
-	return ns-c.last <= int64(e.cfg.DistributedWindow) && 2*c.ports <= uint32(t.portsOf(t.members|1<<i))
 }
 
 // participants is the set of contributors that split the target's ports
@@ -239,10 +256,16 @@ func (ts *targets) raise(e *Engine, t *target, phase string, ns int64, why strin
 	dst := t.addr.String()
 	epID := eventID(e.cfg.Sensor, "distributed", dst, nsString(t.first))
 	t.seq++
+	// The sources named are those still taking a share now: a member
+	// that went on to cover most of the target alone is a scan of its own.
+	members := t.members
+	if m := t.members & t.participants(t.last, e); m != 0 {
+		members = m
+	}
 	var srcs, eps []string
 	var samples []uint16
 	for i := range t.contrib {
-		if t.members&(1<<i) == 0 {
+		if members&(1<<i) == 0 {
 			continue
 		}
 		c := &t.contrib[i]
@@ -255,11 +278,11 @@ func (ts *targets) raise(e *Engine, t *target, phase string, ns int64, why strin
 		}
 	}
 	for j := range t.ports {
-		if t.ports[j].by&t.members != 0 && len(samples) < e.cfg.Samples {
+		if t.ports[j].by&members != 0 && len(samples) < e.cfg.Samples {
 			samples = append(samples, t.ports[j].port)
 		}
 	}
-	nports := uint32(t.portsOf(t.members))
+	nports := uint32(t.portsOf(members))
 	a := e.newAlert(ActionDistributedPortscan, phase, epID, t.seq, t.first, t.last, ns)
 	a.Message = fmt.Sprintf("distributed portscan: %d sources probed %d ports on %s", len(srcs), nports, dst)
 	a.Source = Endpoint{IP: srcs[0]}
