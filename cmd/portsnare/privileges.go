@@ -44,6 +44,10 @@ func dropPrivileges(name string, log *slog.Logger, prepare func(uid, gid int) er
 	if err := syscall.Setuid(uid); err != nil {
 		return fmt.Errorf("run.user %q: setuid: %w", name, err)
 	}
-	log.Info("dropped privileges", "user", name, "uid", uid, "gid", gid)
+	// Nothing the process runs from here on may gain a privilege.
+	if err := setNoNewPrivs(); err != nil {
+		return fmt.Errorf("run.user %q: %w", name, err)
+	}
+	log.Info("dropped privileges", "user", name, "uid", uid, "gid", gid, "no_new_privs", true)
 	return nil
 }
