@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
@@ -246,14 +248,20 @@ func closeDecoys(d *honeyport.Decoys) {
 func (a *app) reload(allow *allowlist.List, decoys *honeyport.Decoys, log *slog.Logger) {
 	cfg, err := loadConfig(a.configPath, a.flags)
 	if err != nil {
+		if since, ok := reportedByAllowlist(err, allow); ok {
+			// The allowlist file is watched, and its watcher logged this
+			// rejection when the edit was made: one line, not the same
+			// problems again.
+			log.Error("SIGHUP: configuration rejected, the running one stays in force: the allowlist file is still the one rejected above",
+				"rejected_at", since.Format(time.RFC3339))
+			return
+		}
 		log.Error("SIGHUP: configuration rejected, the running one stays in force", "err", err)
 		return
 	}
-	if err := allow.Update(cfg.Allowlist.Rules); err != nil {
-		log.Error("SIGHUP: allowlist rejected, the rules in force stay", "err", err)
-	} else {
-		log.Info("SIGHUP: allowlist reloaded", "rules", allow.Stats().Rules)
-	}
+	// The allowlist logs its own outcome (trigger=update), rejected or
+	// reloaded; a line here would say it twice.
+	_ = allow.Update(cfg.Allowlist.Rules)
 	if decoys != nil {
 		if err := decoys.Reload(cfg.Honeyport); err != nil {
 			log.Error("SIGHUP: honeyport configuration rejected, the running one stays in force", "err", err)
@@ -263,4 +271,23 @@ func (a *app) reload(allow *allowlist.List, decoys *honeyport.Decoys, log *slog.
 	} else if cfg.Honeyport.Enabled {
 		log.Warn("SIGHUP: honeyport.enabled is now true; decoys start only with the sensor (restart it)")
 	}
+}
+
+// reportedByAllowlist tells whether every problem of a rejected
+// configuration is one of the allowlist file's that allow has already
+// logged (its last rejection), and when that was.
+func reportedByAllowlist(err error, allow *allowlist.List) (time.Time, bool) {
+	var ce *configError
+	st := allow.Stats()
+	if !errors.As(err, &ce) || st.LastError == "" {
+		return time.Time{}, false
+	}
+	logged := strings.Split(st.LastError, "; ")
+	for _, p := range ce.problems {
+		core, ok := strings.CutPrefix(p, "allowlist.file: ")
+		if !ok || !slices.ContainsFunc(logged, func(l string) bool { return l != "" && strings.HasPrefix(core, l) }) {
+			return time.Time{}, false
+		}
+	}
+	return st.LastFailure, true
 }
