@@ -37,10 +37,14 @@ func (e *Engine) judge(s *source) verdict {
 		return verdict{s.shape(), "odd-probes"}
 	}
 	if s.answersUnseen() {
+		// With a few answers seen, many hosts on one port may be a peer
+		// list on the application's default port, its peers silent behind
+		// NATs (silence to UDP is weak evidence): only a host's ports, or a
+		// block, are breadth enough there. With none seen, any shape is.
 		switch {
 		case s.maxPortsOnHost >= uint32(c.VerticalPorts):
 			return verdict{ActionPortscan, "vertical-breadth"}
-		case s.maxHostsOnPort >= uint32(c.HorizontalHosts):
+		case s.answered == 0 && s.maxHostsOnPort >= uint32(c.HorizontalHosts):
 			return verdict{ActionPortsweep, "horizontal-breadth"}
 		case s.isBlock(uint32(c.BlockContacts)):
 			return verdict{ActionBlockscan, "block-breadth"}
