@@ -19,6 +19,7 @@ type Stats struct {
 	RepliesMatched uint64            // replies that told the outcome of a known first contact
 	Sources        int               // sources tracked now
 	Evictions      uint64            // sources evicted for room
+	Unjudged       uint64            // first contacts given up unjudged by a full wait queue
 	Alerts         map[string]uint64 // by "action/phase"
 }
 
@@ -181,6 +182,7 @@ func (e *Engine) Stats() Stats {
 		RepliesMatched: e.matched,
 		Sources:        e.srcs.len(),
 		Evictions:      e.srcs.evictions,
+		Unjudged:       e.wait.dropped + e.asks.dropped,
 		Alerts:         a,
 	}
 }

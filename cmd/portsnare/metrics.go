@@ -47,6 +47,8 @@ var (
 		"Source addresses whose state the engine holds.", nil, nil)
 	descEvictions = prometheus.NewDesc("portsnare_source_evictions_total",
 		"Sources evicted from the engine's state for room.", nil, nil)
+	descUnjudged = prometheus.NewDesc("portsnare_engine_unjudged_total",
+		"First contacts given up unjudged because the queue of contacts awaiting an answer was full.", nil, nil)
 	descProbes = prometheus.NewDesc("portsnare_engine_events_total",
 		"Probes and replies the engine has processed.", []string{"kind"}, nil)
 	descAlerts = prometheus.NewDesc("portsnare_alerts_total",
@@ -61,7 +63,7 @@ var (
 
 // Describe implements prometheus.Collector.
 func (m *metrics) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descPackets, descDrops, descDecoded, descFragments, descSources, descEvictions,
+	for _, d := range []*prometheus.Desc{descPackets, descDrops, descDecoded, descFragments, descSources, descEvictions, descUnjudged,
 		descProbes, descAlerts, descAlertsDropped, descTouches, descHPConns, descHPRejected, descHPAcceptErrors,
 		descHPPorts, descHPQueueDropped, descHPReplies, descPubPublished, descPubSpooled, descPubSpoolBytes,
 		descPubConnected, descPubDropped, descPubErrors, descALRules, descALReloads, descALLastReload, descALEpisodes} {
@@ -89,6 +91,7 @@ func (m *metrics) Collect(ch chan<- prometheus.Metric) {
 	counter(descFragments, st.Decode.ReassemblyEvictions, "evicted")
 	ch <- prometheus.MustNewConstMetric(descSources, prometheus.GaugeValue, float64(st.Engine.Sources))
 	counter(descEvictions, st.Engine.Evictions)
+	counter(descUnjudged, st.Engine.Unjudged)
 	counter(descProbes, st.Engine.Probes, "probe")
 	counter(descProbes, st.Engine.Replies, "reply")
 	m.disp.eachCount(func(k alertKey, n uint64) {
