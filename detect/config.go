@@ -47,9 +47,11 @@ type Config struct {
 	// EndAfter ends an alerted episode (with its summary) after this much
 	// packet time without a probe from its source.
 	EndAfter time.Duration
-	// ReplyTimeout is how long a first contact waits for its answer before an
-	// unanswered probe counts as failed (only when the prober does get answers,
-	// so one-way captures are judged by breadth alone).
+	// ReplyTimeout is how long a first contact waits for its answer before it
+	// counts as unanswered. Silence weighs as a failure only for a SYN or
+	// SCTP INIT from a source that does get answers (UDP services, FIN/NULL/
+	// Xmas/ACK probes and NATs are silent for other reasons); unanswered
+	// pings count as dead hosts.
 	ReplyTimeout time.Duration
 	// DecoyWindow is how close in time probes from different sources must be to
 	// count as lock-step.
@@ -61,14 +63,17 @@ type Config struct {
 	// SuccessCredit is the random walk's floor: how many successes a busy
 	// client can bank against later failures.
 	SuccessCredit int
-	// VerticalPorts flags one source probing this many ports on one host.
-	VerticalPorts int
-	// HorizontalHosts flags one source probing one port on this many hosts.
+	// VerticalPorts, HorizontalHosts and BlockContacts are breadth, which
+	// decides only where the sensor sees too few answers to a source for
+	// outcomes to: this many ports of one host, this many hosts on one port
+	// (only where no answer at all is seen), this many distinct (host, port)
+	// pairs over several hosts and ports.
+	VerticalPorts   int
 	HorizontalHosts int
-	// BlockContacts flags one source probing this many distinct (host, port)
-	// pairs spread over several hosts and several ports.
-	BlockContacts int
-	// PingHosts flags one source sending ICMP requests to this many hosts.
+	BlockContacts   int
+	// PingHosts flags one source pinging this many hosts, a third or more
+	// of them dead (and at least half this many) where answers are visible;
+	// and this many neighbour (ARP/NDP) asks for addresses never used.
 	PingHosts int
 	// IPProtocols flags one source probing this many IP protocols on a host.
 	IPProtocols int
@@ -76,8 +81,9 @@ type Config struct {
 	// that many probes make a decoy scan.
 	DecoyMinSources int
 	DecoyMinProbes  int
-	// DistributedSources and DistributedPorts: a target probed on this many
-	// ports, in total, by this many sources that each failed there, is under a
+	// DistributedSources and DistributedPorts: this many sources refused on
+	// one target within DistributedWindow, each taking a share of its ports
+	// (at most half, mostly its own), on this many ports together, make a
 	// distributed scan.
 	DistributedSources int
 	DistributedPorts   int

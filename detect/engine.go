@@ -145,8 +145,8 @@ func (e *Engine) Flush(now time.Time) {
 	e.tgts.flush(e, ns)
 }
 
-// sorted returns m's sources by first packet time, then address. The slice
-// is reused: visit it before the next call.
+// sorted returns m's sources by first packet time, then address, as a
+// slice of its own: visiting them may change m.
 func (e *Engine) sorted(m map[netip.Addr]*source) []*source {
 	e.order = e.order[:0]
 	for _, s := range m {
