@@ -225,6 +225,8 @@ func (e *Engine) shapeBy(s *source, dst addrKey, proto uint8, port uint16, now u
 	}
 	if ph := e.tab.find(hash5(kindPortHosts, s.key, s.gen, addrKey{}, uint64(proto)<<16|uint64(port)), now); ph != nil {
 		ph.seq++
-		s.maxFailHostsOnPort = max(s.maxFailHostsOnPort, ph.seq)
+		if ph.seq > s.maxFailHostsOnPort {
+			s.maxFailHostsOnPort, s.maxFailPort = ph.seq, port
+		}
 	}
 }

@@ -317,6 +317,10 @@ func message(a *Alert, s *source) string {
 	case ActionPortscan:
 		return fmt.Sprintf("%s portscan: %s probed %d ports on %s", tech, a.Source.IP, s.maxPortsOnHost, dst)
 	case ActionPortsweep:
+		if s.maxFailHostsOnPort > 0 && s.maxFailPort != s.maxPort {
+			// The port its failures swept, not a client's busiest.
+			return fmt.Sprintf("%s portsweep: %s probed port %d on %d hosts or more", tech, a.Source.IP, s.maxFailPort, s.maxFailHostsOnPort)
+		}
 		return fmt.Sprintf("%s portsweep: %s probed port %d on %d hosts", tech, a.Source.IP, s.maxPort, s.maxHostsOnPort)
 	case ActionBlockscan:
 		return fmt.Sprintf("%s blockscan: %s probed %d ports on %d hosts", tech, a.Source.IP, sc.Ports, sc.Hosts)

@@ -39,6 +39,7 @@ type source struct {
 	maxFailPortsOnHost            uint32 // the same, counting failed contacts only
 	maxFailHostsOnPort            uint32
 	portFailures                  uint32 // failed port contacts (refused, weighed silences, decoys)
+	maxFailPort                   uint16 // the port of maxFailHostsOnPort
 	pingHosts, pingOK, pingDead   uint32 // hosts sent ICMP requests; of them answered, and unanswered or unreachable
 	nbrAsks                       uint32 // neighbour (ARP/NDP) asks for new addresses
 	nbrFound                      uint32 // of them, asks not followed by traffic to the address: discovery
