@@ -272,25 +272,6 @@ func serveTCPHeld(t *testing.T, addr string) {
 	serveTCP(t, addr)
 }
 
-// serveUDPSilent reads datagrams on addr and never answers, as a peer
-// behind a NAT that dropped its mapping does.
-func serveUDPSilent(t *testing.T, addr string) {
-	t.Helper()
-	pc, err := net.ListenPacket("udp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pc.Close() })
-	go func() {
-		buf := make([]byte, 512)
-		for {
-			if _, _, err := pc.ReadFrom(buf); err != nil {
-				return
-			}
-		}
-	}()
-}
-
 // closedPorts returns n ports of addr that refuse a connection, the usual
 // targets of a vulnerability scanner first.
 func closedPorts(t *testing.T, addr string, n int) []uint16 {

@@ -117,6 +117,19 @@ func serveTCP(t *testing.T, addr string) {
 // serveUDP answers every datagram on addr.
 func serveUDP(t *testing.T, addr string) {
 	t.Helper()
+	listenUDP(t, addr, true)
+}
+
+// serveUDPSilent reads datagrams on addr and never answers, as a peer
+// behind a NAT that dropped its mapping does.
+func serveUDPSilent(t *testing.T, addr string) {
+	t.Helper()
+	listenUDP(t, addr, false)
+}
+
+// listenUDP reads datagrams on addr, echoing each when answer is set.
+func listenUDP(t *testing.T, addr string, answer bool) {
+	t.Helper()
 	pc, err := net.ListenPacket("udp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +142,9 @@ func serveUDP(t *testing.T, addr string) {
 			if err != nil {
 				return
 			}
-			_, _ = pc.WriteTo(buf[:n], from)
+			if answer {
+				_, _ = pc.WriteTo(buf[:n], from)
+			}
 		}
 	}()
 }
