@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/netip"
@@ -273,12 +274,7 @@ func startSensor(t *testing.T, iface string) *liveSensor {
 // the endpoint starts, so from then on every packet is seen.
 func startSensorMetrics(t *testing.T, iface string) *liveSensor {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeFixedPort(t)
 	s := launchSensor(t, iface, addr)
 	s.metrics = "http://" + addr
 	deadline := time.Now().Add(15 * time.Second)
@@ -299,6 +295,24 @@ func startSensorMetrics(t *testing.T, iface string) *liveSensor {
 			t.Fatalf("the sensor's metrics endpoint %s did not answer: %v\n%s", addr, err, s.errOut.String())
 		}
 	}
+}
+
+// freeFixedPort returns a loopback address with a port that is free now
+// and lies below Linux's ephemeral range (32768 and up): the embedded NATS
+// server, listening on port 0 meanwhile, is given ports from that range, so
+// it cannot take this one between the check and the sensor's bind.
+func freeFixedPort(t *testing.T) string {
+	t.Helper()
+	for range 200 {
+		addr := fmt.Sprintf("127.0.0.1:%d", 20000+mrand.IntN(12000))
+		ln, err := net.Listen("tcp", addr)
+		if err == nil {
+			ln.Close()
+			return addr
+		}
+	}
+	t.Fatal("no free loopback port below the ephemeral range")
+	return ""
 }
 
 func launchSensor(t *testing.T, iface, metrics string) *liveSensor {

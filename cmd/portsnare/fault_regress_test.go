@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -389,15 +388,12 @@ func openFDs(t *testing.T, pid int) int {
 	return len(fds)
 }
 
-// freeLoopback returns a loopback address with a port nothing listens on.
+// freeLoopback returns a loopback address with a port nothing listens on,
+// outside the range servers listening on port 0 are given (see
+// freeFixedPort), so that it stays free until the test binds it.
 func freeLoopback(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
+	return freeFixedPort(t)
 }
 
 // waitUntil polls cond until it holds, failing the test after limit.
