@@ -119,10 +119,14 @@ func (e *Engine) probe(p *Probe) bool {
 func (e *Engine) isProbe(p *Probe, src, dst addrKey, ns int64, now uint32) bool {
 	switch p.Technique {
 	case TechACK, TechMaimon, TechTCPOdd:
+		// An odd flag set without ACK belongs to no connection: a probe.
+		// With ACK (FIN+PSH+ACK, URG+ACK, an empty PSH+ACK) it is a
+		// segment like any other of a connection, judged as ACKs are.
+		midFlow := p.Technique != TechTCPOdd || p.Flags&tcpACK != 0
 		// Operating systems put timestamps on mid-flow segments; scanners'
 		// crafted ACK and FIN+ACK probes carry no options — but for nmap's
 		// OS detection, whose probes are marked.
-		if p.FP&(FPNoTCPOptions|FPNmapOS) == 0 && p.Technique != TechTCPOdd {
+		if p.FP&(FPNoTCPOptions|FPNmapOS) == 0 && midFlow {
 			if p.Technique == TechMaimon {
 				// A stack closing a connection the sensor saw only
 				// mid-flow: the peer's ACK and FIN that answer it belong
@@ -140,7 +144,7 @@ func (e *Engine) isProbe(p *Probe, src, dst addrKey, ns int64, now uint32) bool 
 		if e.challengeACK(p, src, dst, ns, now) {
 			return false
 		}
-		if p.FP&FPNmapOS == 0 && p.Technique != TechTCPOdd && serverSide(p.SrcPort, p.DstPort) {
+		if p.FP&FPNmapOS == 0 && midFlow && serverSide(p.SrcPort, p.DstPort) {
 			return false
 		}
 	case TechUDP:

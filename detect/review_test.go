@@ -181,3 +181,19 @@ func TestDistributedAfterALongScan(t *testing.T) {
 		t.Errorf("no distributed alert after a long scan of the target")
 	}
 }
+
+// A busy server closing connections its clients already left — FIN+PSH+ACK
+// to their ephemeral ports, each refused with a RST — is no scanner.
+func TestServerClosingWithOddFlagsIsQuiet(t *testing.T) {
+	b := newBed(t, nil)
+	srv := ip("198.18.0.2")
+	for i := 0; i < 60; i++ {
+		c := nth("198.18.5.1", i%2) // two clients behind one NAT each, many connections
+		cport := uint16(50000 + i)
+		b.tcpFlags(srv, c, 443, cport, TechTCPOdd, tcpFIN|tcpPSH|tcpACK, FPFullOptions)
+		b.reply(srv, c, ProtoTCP, 443, cport, Failed)
+		b.advance(100 * time.Millisecond)
+	}
+	b.flush()
+	b.expectNone()
+}
