@@ -48,11 +48,10 @@ type Engine struct {
 	askAt    int64                  // packet time of the latest neighbour ask, ns
 	sent     [sentSlots]sentMark    // recent first-contact destinations (see ask)
 
-	dark        darkSet   // dark ports and the hosts they are watched on
-	aggregates  bool      // IPv6 sources are tracked by prefix
-	v6mask      addrKey   // ... of this mask
-	order       []*source // reused by Tick and Flush to visit sources in a fixed order
-	authorizing Probe     // the probe the policy is looking at (see authorize)
+	dark        darkSet // dark ports and the hosts they are watched on
+	aggregates  bool    // IPv6 sources are tracked by prefix
+	v6mask      addrKey // ... of this mask
+	authorizing Probe   // the probe the policy is looking at (see authorize)
 
 	probes, replies, matched uint64
 	alerts                   map[string]uint64
@@ -148,14 +147,14 @@ func (e *Engine) Flush(now time.Time) {
 // sorted returns m's sources by first packet time, then address, as a
 // slice of its own: visiting them may change m.
 func (e *Engine) sorted(m map[netip.Addr]*source) []*source {
-	e.order = e.order[:0]
+	order := make([]*source, 0, len(m))
 	for _, s := range m {
-		e.order = append(e.order, s)
+		order = append(order, s)
 	}
-	slices.SortFunc(e.order, func(a, b *source) int {
+	slices.SortFunc(order, func(a, b *source) int {
 		return cmp.Or(cmp.Compare(a.first, b.first), a.addr.Compare(b.addr))
 	})
-	return slices.Clone(e.order)
+	return order
 }
 
 // sortedTargets returns m's targets by first failure time, then address.

@@ -15,8 +15,6 @@ const (
 	kindHostPorts = 2 // (src, gen, dst): distinct ports probed on that host
 	kindPortHosts = 3 // (src, gen, proto, port): distinct hosts probed on that port
 	kindFlow      = 4 // (a, aport, b, bport, proto): a flow seen opening
-	kindTgtPort   = 5 // (dst, tgen, proto, port): a port of a target that failed
-	kindTgtSource = 6 // (dst, tgen, src): a source counted at a target
 	kindOrphan    = 7 // (src, gen, dst, proto, port): an outcome that arrived before its probe
 	kindAsk       = 8 // (dst): a neighbour ask for dst, and whether traffic to dst followed
 	kindLock      = 9 // lock-step probe slots (see lockstep)

@@ -23,7 +23,8 @@ func (e *Engine) probe(p *Probe) bool {
 		// decoder took it for an operating system's connect().
 		p.Technique = TechSYN
 	}
-	neighbour := familyOf(p.Proto, p.DstPort) == famNeighbour
+	fam := familyOf(p.Proto, p.DstPort)
+	neighbour := fam == famNeighbour
 	if !neighbour {
 		// Noted even before any ask is seen: packets from several capture
 		// sockets arrive out of order, and an ask may be read after the
@@ -79,7 +80,7 @@ func (e *Engine) probe(p *Probe) bool {
 		c.seq, c.sport = now, 0 // when it was asked; not yet judged (see reask)
 	}
 	w := waiting{s: s, gen: s.gen, key: c.key, t: ns, dst: dst, port: p.DstPort, prot: p.Proto,
-		tech: p.Technique, fam: familyOf(p.Proto, p.DstPort)}
+		tech: p.Technique, fam: fam}
 	if neighbour {
 		w.ask = e.ask(dst, ns, now)
 	}

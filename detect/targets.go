@@ -19,15 +19,13 @@ import (
 // participant also alerted on its own is referenced by its episode id.
 type targets struct {
 	lru  *simplelru.LRU[netip.Addr, *target]
-	free []*target // forgotten targets, kept for their slices
-	gen  uint64
+	free []*target              // forgotten targets, kept for their slices
 	open map[netip.Addr]*target // targets with an alert raised and not yet ended
 	e    *Engine                // for the eviction callback
 }
 
 type target struct {
 	addr  netip.Addr
-	gen   uint64
 	first int64
 	last  int64
 	open  bool
@@ -87,7 +85,6 @@ func (ts *targets) failed(e *Engine, s *source, a *answer) {
 		if ok && t.open {
 			ts.end(e, t, t.last, EndIdle)
 		}
-		ts.gen++
 		t = ts.fresh(a.target, ns)
 		ts.lru.Add(a.target, t)
 	}
@@ -130,7 +127,7 @@ func (ts *targets) fresh(addr netip.Addr, ns int64) *target {
 	} else {
 		t = new(target)
 	}
-	*t = target{addr: addr, gen: ts.gen, first: ns, contrib: t.contrib[:0], ports: t.ports[:0]}
+	*t = target{addr: addr, first: ns, contrib: t.contrib[:0], ports: t.ports[:0]}
 	return t
 }
 
