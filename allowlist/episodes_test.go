@@ -7,7 +7,7 @@ import (
 	"github.com/portsnare/portsnare/detect"
 )
 
-func alert(episode, phase, rule string, exceeded bool) *detect.Alert {
+func alert(episode string, phase detect.Phase, rule string, exceeded bool) *detect.Alert {
 	a := &detect.Alert{}
 	a.Portsnare.Episode, a.Portsnare.Phase = episode, phase
 	if rule != "" {

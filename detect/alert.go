@@ -2,24 +2,41 @@ package detect
 
 import "time"
 
-// Actions (event.action).
+// Action is what an alert reports (event.action): the shape of a scan, or
+// a decoy touch.
+type Action string
+
+// Actions.
 const (
-	ActionPortscan            = "portscan"
-	ActionPortsweep           = "portsweep"
-	ActionBlockscan           = "blockscan"
-	ActionPingsweep           = "pingsweep"
-	ActionIPProtoScan         = "ipprotoscan"
-	ActionDecoyPortscan       = "decoy-portscan"
-	ActionDistributedPortscan = "distributed-portscan"
-	ActionHoneyport           = "honeyport"
-	ActionOSScan              = "osscan"
+	ActionPortscan            Action = "portscan"
+	ActionPortsweep           Action = "portsweep"
+	ActionBlockscan           Action = "blockscan"
+	ActionPingsweep           Action = "pingsweep"
+	ActionIPProtoScan         Action = "ipprotoscan"
+	ActionDecoyPortscan       Action = "decoy-portscan"
+	ActionDistributedPortscan Action = "distributed-portscan"
+	ActionHoneyport           Action = "honeyport"
+	ActionOSScan              Action = "osscan"
 )
 
-// Phases (portsnare.phase) of an episode.
+// Phase is where in its episode an alert stands (portsnare.phase).
+type Phase string
+
+// Phases of an episode: one start, updates as it grows, one end.
 const (
-	PhaseStart  = "start"
-	PhaseUpdate = "update"
-	PhaseEnd    = "end"
+	PhaseStart  Phase = "start"
+	PhaseUpdate Phase = "update"
+	PhaseEnd    Phase = "end"
+)
+
+// EndReason says why an episode ended (portsnare.scan.end_reason).
+type EndReason string
+
+// End reasons.
+const (
+	EndIdle    EndReason = "idle"    // no probe for end_after
+	EndFlush   EndReason = "flush"   // end of a replay, or shutdown
+	EndEvicted EndReason = "evicted" // pushed out of memory for room
 )
 
 // Alert is one alert in Elastic Common Schema names; it marshals to the JSON
@@ -43,7 +60,7 @@ type Alert struct {
 type Event struct {
 	Kind     string    `json:"kind"`
 	ID       string    `json:"id"`
-	Action   string    `json:"action"`
+	Action   Action    `json:"action"`
 	Category []string  `json:"category"`
 	Type     []string  `json:"type"`
 	Start    time.Time `json:"start"`
@@ -92,7 +109,7 @@ type Observer struct {
 
 // PortsnareData is the portsnare.* namespace.
 type PortsnareData struct {
-	Phase      string     `json:"phase"`
+	Phase      Phase      `json:"phase"`
 	Episode    string     `json:"episode"`
 	Suppressed bool       `json:"suppressed"`
 	Allowlist  *Allowlist `json:"allowlist,omitempty"`
@@ -156,11 +173,11 @@ type ScanData struct {
 	SourceAddresses []string `json:"source_addresses,omitempty"`
 	// Shape is what the episode's probes make now, when it is no longer
 	// the action it started as (a ping sweep turned port sweep).
-	Shape string `json:"shape,omitempty"`
+	Shape Action `json:"shape,omitempty"`
 	// Unseen counts contacts known only from the target's answers (a tap
 	// that sees one direction of the path).
 	Unseen uint32 `json:"unseen,omitempty"`
 	// HoneyportTouches counts the episode's first contacts that were decoys.
-	HoneyportTouches uint32 `json:"honeyport_touches,omitempty"`
-	EndReason        string `json:"end_reason,omitempty"`
+	HoneyportTouches uint32    `json:"honeyport_touches,omitempty"`
+	EndReason        EndReason `json:"end_reason,omitempty"`
 }

@@ -170,7 +170,7 @@ func TestLifecycleAndDeterministicIDs(t *testing.T) {
 		return b.alerts
 	}
 	a1, a2 := run(), run()
-	var phases []string
+	var phases []Phase
 	for _, a := range a1 {
 		phases = append(phases, a.Portsnare.Phase)
 	}

@@ -31,15 +31,8 @@ type episode struct {
 	// shape is what the source's probes amount to now, when it differs
 	// from the action the episode started with: an episode keeps its
 	// action from start to end, and says so when its shape changes.
-	shape string
+	shape Action
 }
-
-// End reasons (portsnare.scan.end_reason).
-const (
-	EndIdle    = "idle"    // no probe for end_after
-	EndFlush   = "flush"   // end of a replay, or shutdown
-	EndEvicted = "evicted" // pushed out of memory for room
-)
 
 // episodeID is the id of s's current scan episode.
 func (s *source) episodeID(e *Engine) string {
@@ -108,14 +101,14 @@ func (e *Engine) reshape(s *source) {
 
 // rank orders shapes by how much they reveal: a shape may grow from a ping
 // sweep into a port sweep, not back.
-var rank = map[string]int{
+var rank = map[Action]int{
 	ActionPingsweep: 1, ActionPortscan: 2, ActionPortsweep: 2, ActionIPProtoScan: 2,
 	ActionOSScan: 2, ActionBlockscan: 3,
 }
 
 // endEpisode ends the source's open episodes — scan and honeyport — with
 // their summaries and starts the source afresh.
-func (e *Engine) endEpisode(s *source, ns int64, why string) {
+func (e *Engine) endEpisode(s *source, ns int64, why EndReason) {
 	if !s.ep.open && (s.hp == nil || !s.hp.open) {
 		return
 	}
@@ -138,20 +131,18 @@ func (e *Engine) endEpisode(s *source, ns int64, why string) {
 	e.srcs.renew(s, s.last)
 }
 
-func (e *Engine) raise(s *source, phase string, ns int64, why string) {
-	a := e.buildAlert(s, phase, ns, why)
-	e.alerts[a.Event.Action+"/"+phase]++
-	e.sink(a)
+func (e *Engine) raise(s *source, phase Phase, ns int64, why EndReason) {
+	e.emit(e.buildAlert(s, phase, ns, why))
 }
 
 // newAlert fills what every alert shares. start and end are the episode's
 // first and latest packet times, ns the time of the packet raising it.
-func (e *Engine) newAlert(action, phase, epID string, seq uint32, start, end, ns int64) *Alert {
+func (e *Engine) newAlert(action Action, phase Phase, epID string, seq uint32, start, end, ns int64) *Alert {
 	return &Alert{
 		Timestamp: time.Unix(0, ns).UTC(),
 		Event: Event{
 			Kind:     "alert",
-			ID:       eventID(epID, phase, fmt.Sprint(seq)),
+			ID:       eventID(epID, string(phase), fmt.Sprint(seq)),
 			Action:   action,
 			Category: []string{"network", "intrusion_detection"},
 			Type:     []string{"info"},
@@ -183,13 +174,13 @@ func nsString(ns int64) string {
 	return string(b[:])
 }
 
-var severity = map[string]int{
+var severity = map[Action]int{
 	ActionPortscan: 3, ActionPortsweep: 3, ActionBlockscan: 3, ActionPingsweep: 2,
 	ActionIPProtoScan: 3, ActionDecoyPortscan: 4, ActionDistributedPortscan: 4, ActionHoneyport: 5,
 	ActionOSScan: 3,
 }
 
-var ruleNames = map[string]string{
+var ruleNames = map[Action]string{
 	ActionPortscan:            "Vertical port scan",
 	ActionPortsweep:           "Horizontal port sweep",
 	ActionBlockscan:           "Block scan",
@@ -219,7 +210,7 @@ func transport(t Technique) string {
 	return "tcp"
 }
 
-func (e *Engine) buildAlert(s *source, phase string, ns int64, why string) *Alert {
+func (e *Engine) buildAlert(s *source, phase Phase, ns int64, why EndReason) *Alert {
 	v := s.ep.v
 	tech := s.technique(v.action)
 	epID := s.episodeID(e)
@@ -294,12 +285,12 @@ func (e *Engine) buildAlert(s *source, phase string, ns int64, why string) *Aler
 	a.Related.IP = related
 	a.Message = message(a, s)
 	if s.ep.shape != "" {
-		a.Message += "; its probes now make a " + s.ep.shape
+		a.Message += "; its probes now make a " + string(s.ep.shape)
 	}
 	return a
 }
 
-func threatFor(action string) Threat {
+func threatFor(action Action) Threat {
 	if action == ActionPingsweep {
 		return Threat{Framework: "MITRE ATT&CK", Technique: ThreatTechnique{ID: []string{"T1018"}, Name: []string{"Remote System Discovery"}}}
 	}
@@ -351,4 +342,12 @@ func upperTech(t string) string {
 		return s
 	}
 	return t
+}
+
+// emit is the one way out for every alert — scan, distributed and
+// honeyport episodes alike: it is counted by action and phase, then handed
+// to the sink.
+func (e *Engine) emit(a *Alert) {
+	e.alerts[string(a.Event.Action)+"/"+string(a.Portsnare.Phase)]++
+	e.sink(a)
 }

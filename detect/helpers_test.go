@@ -69,7 +69,7 @@ func (b *bed) udp(src, dst netip.Addr, sport, dport uint16) {
 func (b *bed) tick()  { b.e.Tick(b.now) }
 func (b *bed) flush() { b.e.Flush(b.now) }
 
-func (b *bed) count(action, phase string) int {
+func (b *bed) count(action Action, phase Phase) int {
 	n := 0
 	for _, a := range b.alerts {
 		if a.Event.Action == action && a.Portsnare.Phase == phase {
@@ -86,7 +86,7 @@ func (b *bed) expectNone() {
 	}
 }
 
-func (b *bed) only(action string) []*Alert {
+func (b *bed) only(action Action) []*Alert {
 	b.t.Helper()
 	var out []*Alert
 	for _, a := range b.alerts {

@@ -94,7 +94,7 @@ func (hp *honeyEpisode) addPort(p uint16) {
 	}
 }
 
-func (e *Engine) raiseHoney(s *source, phase string, ns int64, why string) {
+func (e *Engine) raiseHoney(s *source, phase Phase, ns int64, why EndReason) {
 	hp := s.hp
 	src := s.shownAddr().String()
 	epID := eventID(e.cfg.Sensor, "honeyport", s.addr.String(), nsString(hp.start))
@@ -140,6 +140,5 @@ func (e *Engine) raiseHoney(s *source, phase string, ns int64, why string) {
 	if a.Portsnare.Allowlist != nil {
 		a.Portsnare.Allowlist.Flagged = true
 	}
-	e.alerts[ActionHoneyport+"/"+phase]++
-	e.sink(a)
+	e.emit(a)
 }

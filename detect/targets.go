@@ -238,18 +238,18 @@ func (ts *targets) flush(e *Engine, ns int64) {
 }
 
 // end raises the target's end alert and forgets it.
-func (ts *targets) end(e *Engine, t *target, ns int64, why string) {
+func (ts *targets) end(e *Engine, t *target, ns int64, why EndReason) {
 	ts.finish(e, t, ns, why)
 	ts.lru.Remove(t.addr)
 }
 
-func (ts *targets) finish(e *Engine, t *target, ns int64, why string) {
+func (ts *targets) finish(e *Engine, t *target, ns int64, why EndReason) {
 	ts.raise(e, t, PhaseEnd, ns, why)
 	t.open = false
 	delete(ts.open, t.addr)
 }
 
-func (ts *targets) raise(e *Engine, t *target, phase string, ns int64, why string) {
+func (ts *targets) raise(e *Engine, t *target, phase Phase, ns int64, why EndReason) {
 	dst := t.addr.String()
 	epID := eventID(e.cfg.Sensor, "distributed", dst, nsString(t.first))
 	t.seq++
@@ -291,6 +291,5 @@ func (ts *targets) raise(e *Engine, t *target, phase string, ns int64, why strin
 		Failed: nports, Reason: "distributed-failures", PortsSample: samples,
 		HostsSample: []string{dst}, Sources: srcs, Episodes: eps, EndReason: why,
 	}
-	e.alerts[ActionDistributedPortscan+"/"+phase]++
-	e.sink(a)
+	e.emit(a)
 }

@@ -2,7 +2,7 @@ package detect
 
 // verdict is what a source's state amounts to.
 type verdict struct {
-	action string
+	action Action
 	reason string
 }
 
@@ -133,7 +133,7 @@ func (s *source) isBlock(min uint32) bool {
 // shape names the scan a source's contacts make: by the contacts that
 // failed, where any did (a client's successes are not its scan), else by
 // all of them.
-func (s *source) shape() string {
+func (s *source) shape() Action {
 	ports, hosts := s.maxPortsOnHost, s.maxHostsOnPort
 	if s.maxFailPortsOnHost > 0 || s.maxFailHostsOnPort > 0 {
 		ports, hosts = s.maxFailPortsOnHost, s.maxFailHostsOnPort
@@ -154,7 +154,7 @@ func (s *source) shape() string {
 
 // technique is the source's most used probe technique for the given shape:
 // a port scan is named by its port probes even when pings came with it.
-func (s *source) technique(action string) Technique {
+func (s *source) technique(action Action) Technique {
 	switch action {
 	case ActionPingsweep:
 		switch {
@@ -190,7 +190,7 @@ func (s *source) technique(action string) Technique {
 
 // order tells sequential scans (ascending ports or hosts: nmap -r, naive
 // loops) from randomized ones (nmap's default, masscan, zmap).
-func (s *source) order(action string) string {
+func (s *source) order(action Action) string {
 	switch tech := s.technique(action); {
 	case action == ActionPingsweep && (tech == TechARP || tech == TechNDP):
 		return s.nbrOrder.order()

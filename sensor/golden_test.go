@@ -97,7 +97,7 @@ func checkExpectation(t *testing.T, exp expectation, alerts []*detect.Alert) {
 	for _, want := range exp.Episodes {
 		var got *detect.Alert
 		for _, a := range ends {
-			if a.Event.Action == want.Action && a.Source.IP == want.Source {
+			if string(a.Event.Action) == want.Action && a.Source.IP == want.Source {
 				got = a
 			}
 		}

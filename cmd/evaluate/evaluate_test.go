@@ -14,7 +14,7 @@ import (
 )
 
 // alert is a minimal alert for fake episodes.
-func alert(phase, action, src string, contacts uint32, tool string, sources ...string) *detect.Alert {
+func alert(phase detect.Phase, action detect.Action, src string, contacts uint32, tool string, sources ...string) *detect.Alert {
 	a := &detect.Alert{Source: detect.Endpoint{IP: src}}
 	a.Event.Action = action
 	a.Portsnare.Phase = phase
@@ -22,7 +22,7 @@ func alert(phase, action, src string, contacts uint32, tool string, sources ...s
 	return a
 }
 
-func ep(action, src string, startContacts uint32, tool string, sources ...string) *episode {
+func ep(action detect.Action, src string, startContacts uint32, tool string, sources ...string) *episode {
 	return &episode{
 		start: alert(detect.PhaseStart, action, src, startContacts, tool, sources...),
 		end:   alert(detect.PhaseEnd, action, src, 10*startContacts, tool, sources...),

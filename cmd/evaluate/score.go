@@ -61,7 +61,7 @@ func mismatches(scanner string, want *expect, eps []*episode, first *episode) []
 		a := e.summary()
 		var out []string
 		for _, f := range []struct{ name, want, got string }{
-			{"action", want.Action, a.Event.Action},
+			{"action", want.Action, string(a.Event.Action)},
 			{"technique", want.Technique, a.Portsnare.Scan.Technique},
 			{"tool", want.Tool, a.Portsnare.Scan.Tool},
 		} {

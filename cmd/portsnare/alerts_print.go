@@ -77,7 +77,7 @@ func (p *alertPrinter) row(m publish.Message) error {
 		}
 		msg = "[suppressed" + rule + "] " + msg
 	}
-	_, err := fmt.Fprintf(p.w, tableFormat, a.Timestamp.Local().Format(time.DateTime), dash(a.Event.Action), dash(a.Portsnare.Phase),
+	_, err := fmt.Fprintf(p.w, tableFormat, a.Timestamp.Local().Format(time.DateTime), dash(string(a.Event.Action)), dash(string(a.Portsnare.Phase)),
 		dash(a.Source.IP), dst, dash(a.Portsnare.Scan.Technique), strings.ReplaceAll(msg, "\n", " "))
 	return err
 }

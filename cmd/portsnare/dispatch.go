@@ -32,8 +32,9 @@ type sinkQueue struct {
 
 // alertKey labels the alert counters.
 type alertKey struct {
-	action, phase string
-	suppressed    bool
+	action     detect.Action
+	phase      detect.Phase
+	suppressed bool
 }
 
 func newDispatcher(log *slog.Logger) *dispatcher {

@@ -58,16 +58,16 @@ func TestE2EClasses(t *testing.T) {
 type classAlert struct {
 	Message string `json:"message"`
 	Event   struct {
-		ID     string `json:"id"`
-		Action string `json:"action"`
+		ID     string        `json:"id"`
+		Action detect.Action `json:"action"`
 	} `json:"event"`
 	Source struct {
 		IP string `json:"ip"`
 	} `json:"source"`
 	Portsnare struct {
-		Phase      string `json:"phase"`
-		Episode    string `json:"episode"`
-		Suppressed bool   `json:"suppressed"`
+		Phase      detect.Phase `json:"phase"`
+		Episode    string       `json:"episode"`
+		Suppressed bool         `json:"suppressed"`
 		Scan       struct {
 			Technique       string   `json:"technique"`
 			Order           string   `json:"order"`
@@ -123,7 +123,7 @@ func classAlerts(t *testing.T, s *liveSensor) []classAlert {
 		alerts = append(alerts, a)
 	}
 	t.Logf("alerts:\n%s", dumpAlerts(alerts))
-	action := map[string]string{}
+	action := map[string]detect.Action{}
 	for _, a := range alerts {
 		ep := a.Portsnare.Episode
 		if ep == "" {
@@ -197,7 +197,7 @@ func bySource(ip string) func(*classAlert) bool {
 	return func(a *classAlert) bool { return a.Source.IP == ip }
 }
 
-func bySourceAction(ip, action string) func(*classAlert) bool {
+func bySourceAction(ip string, action detect.Action) func(*classAlert) bool {
 	return func(a *classAlert) bool { return a.Source.IP == ip && a.Event.Action == action }
 }
 

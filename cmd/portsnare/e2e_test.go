@@ -19,7 +19,7 @@ type scanCase struct {
 	name      string
 	host      int // the scanner's address: .host on the bed's subnet
 	cmd       func(b *bed, src string) []string
-	action    string
+	action    detect.Action
 	technique string
 	order     string // "" when not checked
 	tool      string // "" when not checked

@@ -95,7 +95,7 @@ func (m *metrics) Collect(ch chan<- prometheus.Metric) {
 	counter(descProbes, st.Engine.Probes, "probe")
 	counter(descProbes, st.Engine.Replies, "reply")
 	m.disp.eachCount(func(k alertKey, n uint64) {
-		counter(descAlerts, n, k.action, k.phase, strconv.FormatBool(k.suppressed))
+		counter(descAlerts, n, string(k.action), string(k.phase), strconv.FormatBool(k.suppressed))
 	})
 	counter(descAlertsDropped, m.disp.Dropped())
 	counter(descTouches, st.Touches, "accepted")

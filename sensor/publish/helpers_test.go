@@ -162,7 +162,7 @@ func (r *running) waitSpooled(t testing.TB, n int) {
 }
 
 // alert returns a distinct alert: its id names i and the phase.
-func alert(i int, phase string) *detect.Alert {
+func alert(i int, phase detect.Phase) *detect.Alert {
 	return &detect.Alert{
 		Timestamp: time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second),
 		Message:   fmt.Sprintf("SYN portscan: 198.18.0.%d probed 20 ports on 198.18.0.2", i%250),

@@ -21,7 +21,7 @@ func relSubject(a *detect.Alert) string {
 	if a.Portsnare.Suppressed {
 		kind = KindSuppressed
 	}
-	return kind + "." + Token(a.Observer.Hostname) + "." + Token(a.Event.Action)
+	return kind + "." + Token(a.Observer.Hostname) + "." + Token(string(a.Event.Action))
 }
 
 // Token makes s one subject token: '.' would split it into two, '*' and
