@@ -1,6 +1,9 @@
 package detect
 
-import "net/netip"
+import (
+	"net/netip"
+	"time"
+)
 
 // Contact states (slot.n of a kindContact record). Every transition of a
 // first contact's state happens in this file.
@@ -53,8 +56,12 @@ func contactKey(src addrKey, gen uint64, dst addrKey, proto uint8, port uint16) 
 	return hash5(kindContact, src, gen, dst, uint64(proto)<<16|uint64(port))
 }
 
-// orphanSecs is how long an outcome that arrived before its probe waits.
-const orphanSecs = 2
+// orphanWait is how long an outcome that arrived before its probe waits
+// (orphanSecs in table time).
+const (
+	orphanWait       = 2 * time.Second
+	orphanSecs tsecs = tsecs(orphanWait / time.Second)
+)
 
 // orphanKey holds an outcome that arrived before its probe.
 func orphanKey(src addrKey, gen uint64, dst addrKey, proto uint8, port uint16) uint64 {
@@ -194,18 +201,18 @@ func (e *Engine) decoy(s *source, c *slot) bool {
 // is known apart from the shape of all it did: a client's successes
 // on port 443 of a hundred hosts do not make its refused scan of one host a
 // sweep.
-func (e *Engine) failedShape(s *source, dst addrKey, proto uint8, port uint16, now uint32) {
+func (e *Engine) failedShape(s *source, dst addrKey, proto uint8, port uint16, now tsecs) {
 	e.shapeBy(s, dst, proto, port, now, 1)
 }
 
 // unfailedShape takes back a failure failedShape counted: a silence answered
 // late. The maxima stay (they are high-water marks); the counts they came
 // from are corrected.
-func (e *Engine) unfailedShape(s *source, dst addrKey, proto uint8, port uint16, now uint32) {
+func (e *Engine) unfailedShape(s *source, dst addrKey, proto uint8, port uint16, now tsecs) {
 	e.shapeBy(s, dst, proto, port, now, -1)
 }
 
-func (e *Engine) shapeBy(s *source, dst addrKey, proto uint8, port uint16, now uint32, d int) {
+func (e *Engine) shapeBy(s *source, dst addrKey, proto uint8, port uint16, now tsecs, d int) {
 	if d < 0 {
 		if s.portFailures > 0 {
 			s.portFailures--

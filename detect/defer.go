@@ -45,7 +45,7 @@ func (e *Engine) deferInference(s *source, a *answer, pk addrKey) {
 
 // expireDeferred infers the probes of answers queued at or before deadline
 // whose probe has still not come.
-func (e *Engine) expireDeferred(deadline, ns int64) {
+func (e *Engine) expireDeferred(deadline, ns ptime) {
 	q := e.deferred
 	for q.n > 0 && q.buf[q.head].a.ns <= deadline {
 		d := q.buf[q.head]
@@ -58,7 +58,7 @@ func (e *Engine) expireDeferred(deadline, ns int64) {
 
 // infer applies a deferred answer if its orphan is still waiting: the
 // probe never came, so the answer stands for it.
-func (e *Engine) infer(d *deferred, ns int64) {
+func (e *Engine) infer(d *deferred, ns ptime) {
 	s, a := d.s, &d.a
 	if s.gen != d.gen {
 		return

@@ -32,7 +32,7 @@ type Engine struct {
 	sink   Sink
 	policy Policy
 
-	epoch    int64 // packet time (ns) of the first packet: table times count seconds from it
+	epoch    ptime // table times count seconds from it (see secs)
 	started  bool
 	tab      *table
 	srcs     *sourceTable
@@ -40,12 +40,12 @@ type Engine struct {
 	tgts     *targets
 	active   map[netip.Addr]*source // sources with an open episode
 	orphans  bool                   // an outcome arrived before its probe ...
-	orphanAt uint32                 // ... this recently (table seconds)
+	orphanAt tsecs                  // ... this recently (table seconds)
 	held     map[netip.Addr]*source // sources whose verdict waits (see mustHold)
 	wait     *waitQueue             // first contacts awaiting their answer
 	asks     *waitQueue             // neighbour asks awaiting their answer and use
 	deferred *deferQueue            // answers whose probe has not been seen (see deferQueue)
-	askAt    int64                  // packet time of the latest neighbour ask, ns
+	askAt    ptime                  // packet time of the latest neighbour ask
 	sent     [sentSlots]sentMark    // recent first-contact destinations (see ask)
 
 	dark        darkSet // dark ports and the hosts they are watched on
@@ -68,7 +68,7 @@ func New(cfg Config, sink Sink) (*Engine, error) {
 	e := &Engine{
 		cfg:      cfg,
 		sink:     sink,
-		tab:      newTable(cfg.ContactTableSize, uint32(cfg.IdleTimeout/time.Second)+1),
+		tab:      newTable(cfg.ContactTableSize, secsOf(cfg.IdleTimeout)+1),
 		lock:     newLockstep(lockSlotsFor(cfg.ContactTableSize)),
 		active:   make(map[netip.Addr]*source),
 		held:     make(map[netip.Addr]*source),
@@ -86,19 +86,6 @@ func New(cfg Config, sink Sink) (*Engine, error) {
 	return e, nil
 }
 
-// secs converts packet time to the tables' clock.
-func (e *Engine) secs(ns int64) uint32 {
-	if !e.started {
-		e.started = true
-		e.epoch = ns - int64(time.Hour) // headroom for slightly out-of-order packets
-	}
-	d := ns - e.epoch
-	if d < 0 {
-		return 0
-	}
-	return uint32(d / int64(time.Second))
-}
-
 // Tick runs housekeeping at packet time now: contacts whose reply timeout
 // has passed are judged, and open episodes idle for longer than EndAfter end
 // with their summary. Call it about once per second of packet time; calling
@@ -106,7 +93,7 @@ func (e *Engine) secs(ns int64) uint32 {
 // packet time, then address), so the same capture gives the same alerts in
 // the same order on every run.
 func (e *Engine) Tick(now time.Time) {
-	ns := now.UnixNano()
+	ns := ptimeOf(now)
 	e.expire(ns)
 	for _, s := range e.sorted(e.held) {
 		if ns >= s.ep.holdUntil {
@@ -114,7 +101,7 @@ func (e *Engine) Tick(now time.Time) {
 		}
 	}
 	for _, s := range e.sorted(e.active) {
-		if ns-s.last > int64(e.cfg.EndAfter) {
+		if ns.sub(s.last) > e.cfg.EndAfter {
 			e.endEpisode(s, ns, EndIdle)
 		}
 	}
@@ -125,7 +112,7 @@ func (e *Engine) Tick(now time.Time) {
 // Contacts still awaiting an answer are judged unanswered first: none will
 // come.
 func (e *Engine) Flush(now time.Time) {
-	ns := now.UnixNano()
+	ns := ptimeOf(now)
 	e.expireAll(ns)
 	for _, s := range e.sorted(e.held) {
 		if s.ep.holdAsks && ns < s.ep.holdUntil && !e.sweepsWithoutRepeat(s) {

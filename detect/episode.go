@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
-	"time"
 )
 
 var noAddr netip.Addr
@@ -17,10 +16,10 @@ var noAddr netip.Addr
 type episode struct {
 	open       bool
 	v          verdict
-	start      int64 // packet time of the first probe, ns
+	start      ptime // packet time of the first probe, ns
 	seq        uint32
 	nextUpdate uint32
-	holdUntil  int64
+	holdUntil  ptime
 	// holdAsks: the hold waits to see whether neighbour asks repeat.
 	holdAsks bool
 	members  []netip.Addr // decoy co-senders, leader excluded
@@ -49,7 +48,7 @@ func grown(n uint32, factor int) uint32 {
 	return uint32(min(uint64(n)*uint64(factor), math.MaxUint32))
 }
 
-func (e *Engine) startEpisode(s *source, v verdict, ns int64) {
+func (e *Engine) startEpisode(s *source, v verdict, ns ptime) {
 	s.ep.open = true
 	s.ep.v = v
 	s.ep.start = s.first
@@ -75,7 +74,7 @@ func (e *Engine) startEpisode(s *source, v verdict, ns int64) {
 
 // progress raises an update when the episode's breadth has grown by the
 // update factor, re-reading the shape (a portscan may become a blockscan).
-func (e *Engine) progress(s *source, ns int64) {
+func (e *Engine) progress(s *source, ns ptime) {
 	if s.breadth() < s.ep.nextUpdate {
 		return
 	}
@@ -108,7 +107,7 @@ var rank = map[Action]int{
 
 // endEpisode ends the source's open episodes — scan and honeyport — with
 // their summaries and starts the source afresh.
-func (e *Engine) endEpisode(s *source, ns int64, why EndReason) {
+func (e *Engine) endEpisode(s *source, ns ptime, why EndReason) {
 	if !s.ep.open && (s.hp == nil || !s.hp.open) {
 		return
 	}
@@ -131,23 +130,23 @@ func (e *Engine) endEpisode(s *source, ns int64, why EndReason) {
 	e.srcs.renew(s, s.last)
 }
 
-func (e *Engine) raise(s *source, phase Phase, ns int64, why EndReason) {
+func (e *Engine) raise(s *source, phase Phase, ns ptime, why EndReason) {
 	e.emit(e.buildAlert(s, phase, ns, why))
 }
 
 // newAlert fills what every alert shares. start and end are the episode's
 // first and latest packet times, ns the time of the packet raising it.
-func (e *Engine) newAlert(action Action, phase Phase, epID string, seq uint32, start, end, ns int64) *Alert {
+func (e *Engine) newAlert(action Action, phase Phase, epID string, seq uint32, start, end, ns ptime) *Alert {
 	return &Alert{
-		Timestamp: time.Unix(0, ns).UTC(),
+		Timestamp: ns.time(),
 		Event: Event{
 			Kind:     "alert",
 			ID:       eventID(epID, string(phase), fmt.Sprint(seq)),
 			Action:   action,
 			Category: []string{"network", "intrusion_detection"},
 			Type:     []string{"info"},
-			Start:    time.Unix(0, start).UTC(),
-			End:      time.Unix(0, end).UTC(),
+			Start:    start.time(),
+			End:      end.time(),
 			Severity: severity[action],
 		},
 		Rule:      Rule{Name: ruleNames[action]},
@@ -168,7 +167,7 @@ func eventID(parts ...string) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-func nsString(ns int64) string {
+func nsString(ns ptime) string {
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], uint64(ns))
 	return string(b[:])
@@ -210,7 +209,7 @@ func transport(t Technique) string {
 	return "tcp"
 }
 
-func (e *Engine) buildAlert(s *source, phase Phase, ns int64, why EndReason) *Alert {
+func (e *Engine) buildAlert(s *source, phase Phase, ns ptime, why EndReason) *Alert {
 	v := s.ep.v
 	tech := s.technique(v.action)
 	epID := s.episodeID(e)

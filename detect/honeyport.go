@@ -10,7 +10,7 @@ import (
 // a decoy.
 type honeyEpisode struct {
 	open       bool
-	start      int64
+	start      ptime
 	seq        uint32
 	touches    uint32
 	nextUpdate uint32
@@ -38,7 +38,7 @@ func (e *Engine) Touch(t *Touch) {
 // touched records touch t, whose probe the engine has been fed (by Touch,
 // or by capture for a dark or decoy port).
 func (e *Engine) touched(t *Touch) {
-	ns := t.Time.UnixNano()
+	ns := ptimeOf(t.Time)
 	now := e.secs(ns)
 	s := e.lookup(t.Src)
 	if s == nil {
@@ -94,7 +94,7 @@ func (hp *honeyEpisode) addPort(p uint16) {
 	}
 }
 
-func (e *Engine) raiseHoney(s *source, phase Phase, ns int64, why EndReason) {
+func (e *Engine) raiseHoney(s *source, phase Phase, ns ptime, why EndReason) {
 	hp := s.hp
 	src := s.shownAddr().String()
 	epID := eventID(e.cfg.Sensor, "honeyport", s.addr.String(), nsString(hp.start))

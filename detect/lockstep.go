@@ -13,7 +13,7 @@ type lockstep struct {
 
 type lockSlot struct {
 	key  uint64
-	t    int64
+	t    ptime
 	n    uint8
 	srcs [4]netip.Addr
 }
@@ -24,10 +24,10 @@ func newLockstep(size int) *lockstep {
 
 // observe records a first contact and pairs its source with any other source
 // that sent the identical probe within the decoy window.
-func (l *lockstep) observe(e *Engine, s *source, p *Probe, ns int64) {
+func (l *lockstep) observe(e *Engine, s *source, p *Probe, ns ptime) {
 	k := hash5(kindLock, keyOf(p.Dst), uint64(p.Proto)<<16|uint64(p.DstPort), addrKey{}, uint64(p.SrcPort)<<32|uint64(p.Seq))
 	sl := &l.slots[k&l.mask]
-	if sl.key != k || ns-sl.t > int64(e.cfg.DecoyWindow) || ns < sl.t {
+	if sl.key != k || ns.sub(sl.t) > e.cfg.DecoyWindow || ns < sl.t {
 		*sl = lockSlot{key: k, t: ns, n: 1}
 		sl.srcs[0] = p.Src
 		return

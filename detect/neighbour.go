@@ -18,18 +18,18 @@ import "time"
 // rather than a retry: a stack retries an unanswered ask within a second or
 // two (Linux: three tries a second apart; nmap: once, about a second later);
 // a cache is refreshed after the neighbour's reachable time (15 to 45 s).
-const reaskGap = 5 // seconds
+const reaskGap tsecs = 5
 
 // reask handles an ask for an address this source asked before (contact
 // record c, whose seq holds when, table seconds). A source that re-asks the
 // addresses it asked keeps a cache of them — a gateway re-asking its
 // neighbours, absent ones included, every half minute — which no sweep does.
-func (e *Engine) reask(s *source, c *slot, now uint32) {
-	if c.sport == askFound && now >= c.seq+reaskGap {
+func (e *Engine) reask(s *source, c *slot, now tsecs) {
+	if c.sport == askFound && now >= tsecs(c.seq)+reaskGap {
 		c.sport = askRefreshed
 		s.nbrReasks++
 	}
-	c.seq = now
+	c.seq = uint32(now)
 }
 
 // What a neighbour-ask contact's record (slot.sport) says of it: only an
@@ -48,15 +48,15 @@ func (s *source) refreshes() bool {
 
 // sweepPace is the span within which PingHosts unused asks, answered or
 // not, are a sweep: nmap asks for dozens of neighbours within milliseconds.
-const sweepPace = 1e9 // ns
+const sweepPace = time.Second
 
 // discovered counts an ask made at packet time t that no traffic followed;
 // unanswered tells whether the neighbour answered it either.
-func (e *Engine) discovered(s *source, t int64, unanswered bool) {
+func (e *Engine) discovered(s *source, t ptime, unanswered bool) {
 	s.nbrFound++
 	s.nbrPaced.add(t, sweepPace)
 	if unanswered {
-		s.nbrBurst.add(t, int64(e.cfg.BurstWindow))
+		s.nbrBurst.add(t, e.cfg.BurstWindow)
 	}
 }
 
@@ -76,13 +76,13 @@ func askKey(dst addrKey) uint64 {
 // too: a gateway asks for an address when a packet for it arrives, and a
 // stack confirms a neighbour it has just sent to (Linux after
 // delay_first_probe_time, 5 s).
-func (e *Engine) ask(dst addrKey, ns int64, now uint32) uint64 {
+func (e *Engine) ask(dst addrKey, ns ptime, now tsecs) uint64 {
 	k := askKey(dst)
 	r, _ := e.tab.upsert(k, now, 0)
 	r.n = askOpen
 	// Traffic read before the ask but sent after it counts too: packets
 	// from several capture sockets reach the engine slightly out of order.
-	if m := &e.sent[sentIndex(dst)]; m.key == dst && ns-m.t <= sentWindow && m.t-ns <= askTimeout {
+	if m := &e.sent[sentIndex(dst)]; m.key == dst && ns.sub(m.t) <= sentWindow && m.t.sub(ns) <= askTimeout {
 		r.n = askUsed
 	}
 	e.askAt = ns
@@ -95,11 +95,11 @@ const sentSlots = 1 << 16
 
 // sentWindow is how long traffic to an address makes a later ask for it a
 // confirmation rather than discovery.
-const sentWindow = 10e9 // ns
+const sentWindow = 10 * time.Second
 
 type sentMark struct {
 	key addrKey
-	t   int64
+	t   ptime
 }
 
 func sentIndex(k addrKey) uint64 {
@@ -112,24 +112,24 @@ func sentIndex(k addrKey) uint64 {
 // the last minute, and in the engine's first seconds, when the first asks
 // may yet be read after their traffic. A capture with no neighbour asks
 // (a tap beyond the first router) pays nothing for them.
-func (e *Engine) sentTo(dst addrKey, ns int64) {
-	if !(e.askAt != 0 && ns-e.askAt < 60e9) && ns-e.epoch > int64(time.Hour)+10e9 {
+func (e *Engine) sentTo(dst addrKey, ns ptime) {
+	if !(e.askAt != 0 && ns.sub(e.askAt) < time.Minute) && ns.sub(e.epoch) > epochHeadroom+10*time.Second {
 		return
 	}
-	if m := &e.sent[sentIndex(dst)]; m.key != dst || ns-m.t > 1e9 || ns < m.t {
+	if m := &e.sent[sentIndex(dst)]; m.key != dst || ns.sub(m.t) > time.Second || ns < m.t {
 		*m = sentMark{dst, ns}
 	}
 }
 
 // asking reports whether a neighbour ask may still be waiting for traffic
 // at packet time ns: only then are destinations looked up (see markUsed).
-func (e *Engine) asking(ns int64) bool {
-	return e.askAt != 0 && ns-e.askAt <= int64(e.cfg.ReplyTimeout)+int64(orphanSecs)*1e9
+func (e *Engine) asking(ns ptime) bool {
+	return e.askAt != 0 && ns.sub(e.askAt) <= e.cfg.ReplyTimeout+orphanWait
 }
 
 // markUsed notes traffic to dst: an open ask for it was resolution, not
 // discovery.
-func (e *Engine) markUsed(dst addrKey, now uint32) {
+func (e *Engine) markUsed(dst addrKey, now tsecs) {
 	if r := e.tab.find(askKey(dst), now); r != nil {
 		r.n = askUsed
 	}
@@ -137,7 +137,7 @@ func (e *Engine) markUsed(dst addrKey, now uint32) {
 
 // askUsed reports whether traffic followed the ask recorded under k. A
 // record gone from the table (pushed out by newer ones) counts as unused.
-func (e *Engine) askUsed(k uint64, now uint32) bool {
+func (e *Engine) askUsed(k uint64, now tsecs) bool {
 	r := e.tab.find(k, now)
 	return r != nil && r.n == askUsed
 }

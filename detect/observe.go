@@ -13,7 +13,7 @@ func (e *Engine) Probe(p *Probe) {
 // probe is Probe for a valid probe; it reports whether the packet was a
 // probe (not a segment of a connection or an answer).
 func (e *Engine) probe(p *Probe) bool {
-	ns := p.Time.UnixNano()
+	ns := ptimeOf(p.Time)
 	now := e.secs(ns)
 	e.probes++
 	src, dst := keyOf(p.Src), keyOf(p.Dst)
@@ -45,7 +45,7 @@ func (e *Engine) probe(p *Probe) bool {
 		sa, sk = e.agg(p.Src, src)
 	}
 	s, created := e.srcs.get(sa, sk, ns)
-	if !created && ns-s.last > int64(e.cfg.IdleTimeout) {
+	if !created && ns.sub(s.last) > e.cfg.IdleTimeout {
 		e.endEpisode(s, s.last, EndIdle)
 		e.srcs.renew(s, ns)
 	}
@@ -77,7 +77,7 @@ func (e *Engine) probe(p *Probe) bool {
 	c.sport = p.SrcPort
 	c.seq = p.Seq
 	if neighbour {
-		c.seq, c.sport = now, 0 // when it was asked; not yet judged (see reask)
+		c.seq, c.sport = uint32(now), 0 // when it was asked; not yet judged (see reask)
 	}
 	w := waiting{s: s, gen: s.gen, key: c.key, t: ns, dst: dst, port: p.DstPort, prot: p.Proto,
 		tech: p.Technique, fam: fam}
@@ -117,7 +117,7 @@ func (e *Engine) probe(p *Probe) bool {
 
 // isProbe sorts out packets the decoder could not judge alone: segments of
 // connections, answers to datagrams, answers in odd shapes.
-func (e *Engine) isProbe(p *Probe, src, dst addrKey, ns int64, now uint32) bool {
+func (e *Engine) isProbe(p *Probe, src, dst addrKey, ns ptime, now tsecs) bool {
 	switch p.Technique {
 	case TechACK, TechMaimon, TechTCPOdd:
 		// An odd flag set without ACK belongs to no connection: a probe.
@@ -194,8 +194,8 @@ func (e *Engine) repeat(s *source, c *slot, p *Probe) {
 }
 
 // firstContact updates the source's breadth counters for a new contact.
-func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32) {
-	ns := p.Time.UnixNano()
+func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now tsecs) {
+	ns := ptimeOf(p.Time)
 	s.tech[p.Technique]++
 	e.toolEvidence(s, p)
 
@@ -250,7 +250,7 @@ func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now uint32)
 }
 
 // countPing counts hosts sent echo, timestamp or address-mask requests.
-func (e *Engine) countPing(s *source, p *Probe, src addrKey, now uint32) {
+func (e *Engine) countPing(s *source, p *Probe, src addrKey, now tsecs) {
 	ph, _ := e.tab.upsert(hash5(kindPortHosts, src, s.gen, addrKey{}, uint64(p.Proto)<<16|uint64(p.DstPort)), now, s.prio())
 	ph.n++
 	if ph.n > s.pingHosts {

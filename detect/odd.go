@@ -29,7 +29,7 @@ func oddProbe(p *Probe) bool {
 // oddEvidence counts p's odd flags and OS-detection marks. Every probe
 // counts, repeats included: nmap -O sends most of its probes to the same
 // two ports. It reports whether anything was counted.
-func (e *Engine) oddEvidence(s *source, p *Probe, ns int64) bool {
+func (e *Engine) oddEvidence(s *source, p *Probe, ns ptime) bool {
 	if p.Proto != ProtoTCP {
 		return false
 	}
@@ -40,7 +40,7 @@ func (e *Engine) oddEvidence(s *source, p *Probe, ns int64) bool {
 	}
 	if oddProbe(p) {
 		s.odd++
-		s.oddBurst.add(ns, int64(e.cfg.BurstWindow))
+		s.oddBurst.add(ns, e.cfg.BurstWindow)
 		counted = true
 	}
 	return counted
@@ -51,7 +51,7 @@ func (e *Engine) oddEvidence(s *source, p *Probe, ns int64) bool {
 // connection still open answers a new SYN on it with an ACK (RFC 5961's
 // challenge ACK, or the plain ACK of older stacks). That is B answering —
 // something listens — not B ACK-scanning A. It records the answer.
-func (e *Engine) challengeACK(p *Probe, src, dst addrKey, ns int64, now uint32) bool {
+func (e *Engine) challengeACK(p *Probe, src, dst addrKey, ns ptime, now tsecs) bool {
 	if p.Technique != TechACK {
 		return false
 	}

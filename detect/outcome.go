@@ -1,9 +1,6 @@
 package detect
 
-import (
-	"net/netip"
-	"time"
-)
+import "net/netip"
 
 // answer is a reply's outcome in the probe's orientation, with the keys and
 // times the tables need already worked out.
@@ -16,8 +13,8 @@ type answer struct {
 	// sure: the reply can only answer a probe (Reply.AnswersProbe), so
 	// a probe the sensor did not see may be inferred from it.
 	sure bool
-	ns   int64
-	now  uint32
+	ns   ptime
+	now  tsecs
 }
 
 // Reply feeds one reply. Replies never make their sender a scanner: they
@@ -28,7 +25,7 @@ func (e *Engine) Reply(r *Reply) {
 	if !r.Prober.IsValid() || !r.Target.IsValid() || r.Prober.IsUnspecified() || IsGroup(r.Prober) {
 		return
 	}
-	ns := r.Time.UnixNano()
+	ns := ptimeOf(r.Time)
 	now := e.secs(ns)
 	e.replies++
 	e.expire(ns)
@@ -113,7 +110,7 @@ func (e *Engine) settle(s *source, c *slot, f family, a *answer) {
 // answers to it, tracking it if new.
 func (e *Engine) unseenSource(a *answer, pa netip.Addr, pk addrKey) *source {
 	s, created := e.srcs.get(pa, pk, a.ns)
-	if !created && a.ns-s.last > int64(e.cfg.IdleTimeout) {
+	if !created && a.ns.sub(s.last) > e.cfg.IdleTimeout {
 		e.endEpisode(s, s.last, EndIdle)
 		e.srcs.renew(s, a.ns)
 	}
@@ -137,7 +134,7 @@ func (e *Engine) inferredContact(s *source, a *answer) *slot {
 	if e.aggregated(s) {
 		s.noteAddr(a.prober)
 	}
-	p := Probe{Time: time.Unix(0, a.ns), Src: a.prober, Dst: a.target, Proto: a.proto,
+	p := Probe{Time: a.ns.time(), Src: a.prober, Dst: a.target, Proto: a.proto,
 		Technique: unseenTechnique(a.proto), SrcPort: a.proberPort, DstPort: a.targetPort}
 	*c = slot{key: c.key, t: c.t, aux: c.aux, n: stPending, sport: a.proberPort}
 	e.firstContact(s, &p, s.key, a.tk, a.now)

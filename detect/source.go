@@ -1,6 +1,9 @@
 package detect
 
-import "net/netip"
+import (
+	"net/netip"
+	"time"
+)
 
 // maxSamples bounds the ports and hosts an alert can list; source state keeps
 // them inline so that tracking a source never allocates beyond its record.
@@ -17,9 +20,9 @@ type source struct {
 	addr      netip.Addr
 	key       addrKey
 	gen       uint64 // generation: keys into the tables include it, so a reset forgets
-	first     int64  // packet time, ns
-	last      int64
-	touched   int64 // last LRU recency refresh (see sourceTable.front)
+	first     ptime // packet time of the episode's first probe
+	last      ptime
+	touched   ptime // last LRU recency refresh (see sourceTable.front)
 	probes    uint64
 	contacts  uint32     // first contacts of ports, pings and protocols (neighbour asks apart)
 	protected bool       // left probation (see sourceTable)
@@ -73,13 +76,13 @@ type source struct {
 // burst counts events within a window of packet time: the count restarts
 // when the window since the burst's first event has passed.
 type burst struct {
-	start int64
+	start ptime
 	n     uint32
 }
 
 // add counts an event at ns and returns the count within the window.
-func (b *burst) add(ns, window int64) uint32 {
-	if b.n == 0 || ns-b.start > window || ns < b.start {
+func (b *burst) add(ns ptime, window time.Duration) uint32 {
+	if b.n == 0 || ns.sub(b.start) > window || ns < b.start {
 		b.start, b.n = ns, 0
 	}
 	b.n++
@@ -92,7 +95,7 @@ type partner struct {
 }
 
 // reset forgets everything but the address, starting a new generation.
-func (s *source) reset(addr netip.Addr, gen uint64, now int64) {
+func (s *source) reset(addr netip.Addr, gen uint64, now ptime) {
 	*s = source{addr: addr, key: keyOf(addr), gen: gen, first: now, last: now}
 }
 
@@ -138,7 +141,7 @@ func (s *source) prio() uint16 {
 // took and how many of them ascend in the order the probes were sent.
 type orderTrack struct {
 	last      uint64
-	at        int64 // packet time of last, ns
+	at        ptime // packet time of last
 	steps, up uint32
 	begun     bool
 }
@@ -147,7 +150,7 @@ type orderTrack struct {
 // Packets read from several capture sockets reach the engine in interleaved
 // runs, not in wire order: judging each step by the packets' own times
 // keeps a sequential scan sequential.
-func (o *orderTrack) step(v uint64, at int64) {
+func (o *orderTrack) step(v uint64, at ptime) {
 	if o.begun {
 		o.steps++
 		if (v > o.last) == (at >= o.at) {
@@ -158,7 +161,7 @@ func (o *orderTrack) step(v uint64, at int64) {
 }
 
 // mark records v as the latest without counting a step.
-func (o *orderTrack) mark(v uint64, at int64) {
+func (o *orderTrack) mark(v uint64, at ptime) {
 	o.last, o.at, o.begun = v, at, true
 }
 

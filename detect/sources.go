@@ -2,6 +2,7 @@ package detect
 
 import (
 	"net/netip"
+	"time"
 
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 )
@@ -28,7 +29,7 @@ type sourceTable struct {
 
 const (
 	frontSlots = 1 << 14
-	touchEvery = int64(60e9) // 60 s
+	touchEvery = time.Minute
 )
 
 type sourceShard struct {
@@ -101,9 +102,9 @@ func (st *sourceTable) peekKey(a netip.Addr, k addrKey) *source {
 }
 
 // get returns the source for a, creating it in probation if new.
-func (st *sourceTable) get(a netip.Addr, k addrKey, now int64) (s *source, created bool) {
+func (st *sourceTable) get(a netip.Addr, k addrKey, now ptime) (s *source, created bool) {
 	fi := frontIndex(k)
-	if s := st.front[fi]; s != nil && s.addr == a && now-s.touched < touchEvery {
+	if s := st.front[fi]; s != nil && s.addr == a && now.sub(s.touched) < touchEvery {
 		return s, false
 	}
 	sh := st.shard(k)
@@ -145,7 +146,7 @@ func (st *sourceTable) promote(s *source) {
 }
 
 // renew gives s a fresh generation (new episode, old contacts forgotten).
-func (st *sourceTable) renew(s *source, now int64) {
+func (st *sourceTable) renew(s *source, now ptime) {
 	st.gen++
 	prot := s.protected
 	s.reset(s.addr, st.gen, now)

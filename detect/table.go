@@ -10,7 +10,7 @@ import "math/bits"
 type table struct {
 	slots []slot
 	mask  uint64 // bucket index mask
-	stale uint32 // seconds after which a record is free
+	stale tsecs // age after which a record is free
 }
 
 // slot is one record. Fields mean what the record's kind says: for a contact
@@ -18,7 +18,7 @@ type table struct {
 // for counters n is the count.
 type slot struct {
 	key   uint64
-	t     uint32 // last touch, seconds since the engine's epoch
+	t     tsecs // last touch
 	n     uint32
 	seq   uint32
 	sport uint16
@@ -45,7 +45,7 @@ func tableSlots(size int) int {
 	return 1 << bits.Len(uint(size-1))
 }
 
-func newTable(size int, staleSecs uint32) *table {
+func newTable(size int, staleSecs tsecs) *table {
 	n := tableSlots(size)
 	return &table{slots: make([]slot, n), mask: uint64(n/bucketSlots - 1), stale: staleSecs}
 }
@@ -55,14 +55,14 @@ func (tb *table) bucket(key uint64) []slot {
 	return tb.slots[i : i+bucketSlots : i+bucketSlots]
 }
 
-func (tb *table) live(s *slot, now uint32) bool {
+func (tb *table) live(s *slot, now tsecs) bool {
 	return s.key != 0 && age(s, now) <= tb.stale
 }
 
 // age is how long ago the record was touched. Packets from several capture
 // sockets arrive slightly out of order, so a record can be touched "after"
 // now: its age is then zero, not a wrapped-around eternity.
-func age(s *slot, now uint32) uint32 {
+func age(s *slot, now tsecs) tsecs {
 	if s.t > now {
 		return 0
 	}
@@ -70,7 +70,7 @@ func age(s *slot, now uint32) uint32 {
 }
 
 // find returns the live record with key, or nil.
-func (tb *table) find(key uint64, now uint32) *slot {
+func (tb *table) find(key uint64, now tsecs) *slot {
 	b := tb.bucket(key)
 	for i := range b {
 		if b[i].key == key && tb.live(&b[i], now) {
@@ -85,7 +85,7 @@ func (tb *table) find(key uint64, now uint32) *slot {
 // its lowest-priority record, oldest first: records of sources that have
 // proved persistent carry priority 1, so a flood of one-packet sources can
 // only displace its own kind.
-func (tb *table) upsert(key uint64, now uint32, prio uint16) (s *slot, isNew bool) {
+func (tb *table) upsert(key uint64, now tsecs, prio uint16) (s *slot, isNew bool) {
 	b := tb.bucket(key)
 	victim := -1
 	for i := range b {

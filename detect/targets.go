@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/bits"
 	"net/netip"
+	"time"
 
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 )
@@ -26,8 +27,8 @@ type targets struct {
 
 type target struct {
 	addr  netip.Addr
-	first int64
-	last  int64
+	first ptime
+	last  ptime
 	open  bool
 	seq   uint32
 	// contrib lists the sources that failed here (at most maxContrib; a
@@ -43,8 +44,8 @@ type target struct {
 
 type contribution struct {
 	src   netip.Addr
-	first int64
-	last  int64
+	first ptime
+	last  ptime
 	ports uint32 // ports of this target this source failed on
 	// episode is the id of the source's own episode, once it is alerted
 	// on its own while a member.
@@ -79,9 +80,9 @@ func newTargets(e *Engine, size int) *targets {
 // failed records that s's first contact a was refused.
 func (ts *targets) failed(e *Engine, s *source, a *answer) {
 	ns := a.ns
-	win := int64(e.cfg.DistributedWindow)
+	win := e.cfg.DistributedWindow
 	t, ok := ts.lru.Get(a.target)
-	if !ok || ns-t.last > win {
+	if !ok || ns.sub(t.last) > win {
 		if ok && t.open {
 			ts.end(e, t, t.last, EndIdle)
 		}
@@ -119,7 +120,7 @@ func (ts *targets) failed(e *Engine, s *source, a *answer) {
 
 // fresh returns a cleared target for addr, reusing a forgotten one's
 // slices: a refusal on a new target allocates nothing once warmed up.
-func (ts *targets) fresh(addr netip.Addr, ns int64) *target {
+func (ts *targets) fresh(addr netip.Addr, ns ptime) *target {
 	var t *target
 	if n := len(ts.free); n > 0 {
 		t = ts.free[n-1]
@@ -133,7 +134,7 @@ func (ts *targets) fresh(addr netip.Addr, ns int64) *target {
 
 // contributor returns the index of src among t's contributors, adding it
 // if new; -1 when there is no room.
-func (t *target) contributor(src netip.Addr, ns, win int64) int {
+func (t *target) contributor(src netip.Addr, ns ptime, win time.Duration) int {
 	for i := range t.contrib {
 		if t.contrib[i].src == src {
 			return i
@@ -146,7 +147,7 @@ func (t *target) contributor(src netip.Addr, ns, win int64) int {
 	// Reuse the place of a contributor idle for longer than the window
 	// (never a member of an open alert).
 	for i := range t.contrib {
-		if ns-t.contrib[i].last > win && t.members&(1<<i) == 0 {
+		if ns.sub(t.contrib[i].last) > win && t.members&(1<<i) == 0 {
 			// Its ports go with it: those no one else failed on leave
 			// the list, so a long-scanned target keeps room.
 			clear := ^uint64(1 << i)
@@ -182,10 +183,10 @@ func (t *target) addPort(proto uint8, port uint16, i int) {
 // share of another), each with ports mostly its own — sources splitting a
 // target probe disjoint slices, while independent scanners of one target
 // overlap on the ports everyone tries first.
-func (t *target) participants(ns int64, e *Engine) uint64 {
+func (t *target) participants(ns ptime, e *Engine) uint64 {
 	var m uint64
 	for i := range t.contrib {
-		if ns-t.contrib[i].last <= int64(e.cfg.DistributedWindow) {
+		if ns.sub(t.contrib[i].last) <= e.cfg.DistributedWindow {
 			m |= 1 << i
 		}
 	}
@@ -223,33 +224,33 @@ func (t *target) portsOf(m uint64) int {
 	return n
 }
 
-func (ts *targets) tick(e *Engine, ns int64) {
+func (ts *targets) tick(e *Engine, ns ptime) {
 	for _, t := range sortedTargets(ts.open) {
-		if ns-t.last > int64(e.cfg.EndAfter) {
+		if ns.sub(t.last) > e.cfg.EndAfter {
 			ts.end(e, t, ns, EndIdle)
 		}
 	}
 }
 
-func (ts *targets) flush(e *Engine, ns int64) {
+func (ts *targets) flush(e *Engine, ns ptime) {
 	for _, t := range sortedTargets(ts.open) {
 		ts.end(e, t, ns, EndFlush)
 	}
 }
 
 // end raises the target's end alert and forgets it.
-func (ts *targets) end(e *Engine, t *target, ns int64, why EndReason) {
+func (ts *targets) end(e *Engine, t *target, ns ptime, why EndReason) {
 	ts.finish(e, t, ns, why)
 	ts.lru.Remove(t.addr)
 }
 
-func (ts *targets) finish(e *Engine, t *target, ns int64, why EndReason) {
+func (ts *targets) finish(e *Engine, t *target, ns ptime, why EndReason) {
 	ts.raise(e, t, PhaseEnd, ns, why)
 	t.open = false
 	delete(ts.open, t.addr)
 }
 
-func (ts *targets) raise(e *Engine, t *target, phase Phase, ns int64, why EndReason) {
+func (ts *targets) raise(e *Engine, t *target, phase Phase, ns ptime, why EndReason) {
 	dst := t.addr.String()
 	epID := eventID(e.cfg.Sensor, "distributed", dst, nsString(t.first))
 	t.seq++

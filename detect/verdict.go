@@ -201,7 +201,7 @@ func (s *source) order(action Action) string {
 }
 
 // evaluate runs after anything that changes a source's counters.
-func (e *Engine) evaluate(s *source, ns int64) {
+func (e *Engine) evaluate(s *source, ns ptime) {
 	if s.ep.open {
 		e.progress(s, ns)
 		return
@@ -230,7 +230,7 @@ func (e *Engine) evaluate(s *source, ns int64) {
 // lock-step co-senders that may yet prove a decoy scan (one alert names
 // them all), and neighbour discovery, which a gateway's cache refresh looks
 // like until it asks the same addresses again, within the burst window.
-func (e *Engine) mustHold(s *source, v verdict, ns int64) bool {
+func (e *Engine) mustHold(s *source, v verdict, ns ptime) bool {
 	if s.ep.holdUntil != 0 {
 		if ns < s.ep.holdUntil {
 			return true
@@ -239,10 +239,10 @@ func (e *Engine) mustHold(s *source, v verdict, ns int64) bool {
 		delete(e.held, s.addr)
 		return false
 	}
-	var until int64
+	var until ptime
 	for i := range s.partners {
 		if n := s.partners[i].n; n > 0 && n < uint32(e.cfg.DecoyMinProbes) {
-			until = ns + int64(e.cfg.ReplyTimeout)
+			until = ns.add(e.cfg.ReplyTimeout)
 		}
 	}
 	if v.reason == "neighbour-discovery" {
@@ -250,7 +250,7 @@ func (e *Engine) mustHold(s *source, v verdict, ns int64) bool {
 		if s.nbrBurst.n > 0 {
 			first = min(first, s.nbrBurst.start)
 		}
-		until = max(until, first+int64(e.cfg.BurstWindow))
+		until = max(until, first.add(e.cfg.BurstWindow))
 	}
 	if until <= ns {
 		return false

@@ -1,5 +1,7 @@
 package detect
 
+import "time"
+
 // waitQueue holds first contacts awaiting their answer, oldest first, in one
 // ring for all sources: when a contact's reply timeout has passed, its
 // silence is judged (see Engine.expire). The ring is fixed in size; when it
@@ -17,7 +19,7 @@ type waiting struct {
 	gen  uint64  // s.gen when the contact was made: a recycled s no longer matches
 	key  uint64  // the contact's record
 	ask  uint64  // for a neighbour ask: the shared record of the address asked for
-	t    int64   // packet time of the contact, ns
+	t    ptime   // packet time of the contact
 	dst  addrKey // the contact's host, protocol and port
 	port uint16
 	prot uint8
@@ -49,19 +51,19 @@ func waitSlotsFor(contactSlots int) int {
 // link, an answer comes within milliseconds, and the traffic an ask was made
 // for follows its answer at once (the packet waited for it), so a sweep is
 // known two seconds after its asks rather than a reply timeout later.
-const askTimeout = 2e9 // ns
+const askTimeout = 2 * time.Second
 
 // expire judges every waiting contact whose timeout has passed by packet
 // time ns.
-func (e *Engine) expire(ns int64) {
-	e.expireUntil(e.wait, ns-int64(e.cfg.ReplyTimeout), ns)
-	e.expireUntil(e.asks, ns-askTimeout, ns)
-	e.expireDeferred(ns-int64(orphanSecs)*1e9, ns)
+func (e *Engine) expire(ns ptime) {
+	e.expireUntil(e.wait, ns.add(-e.cfg.ReplyTimeout), ns)
+	e.expireUntil(e.asks, ns.add(-askTimeout), ns)
+	e.expireDeferred(ns.add(-orphanWait), ns)
 }
 
 // expireAll judges every waiting contact at packet time ns, as at the end
 // of a capture: no answer will come.
-func (e *Engine) expireAll(ns int64) {
+func (e *Engine) expireAll(ns ptime) {
 	e.expireDeferred(ns, ns)
 	e.expireUntil(e.wait, ns, ns)
 	e.expireUntil(e.asks, ns, ns)
@@ -69,7 +71,7 @@ func (e *Engine) expireAll(ns int64) {
 
 // expireUntil judges, at packet time ns, every contact in q made at or
 // before deadline.
-func (e *Engine) expireUntil(q *waitQueue, deadline, ns int64) {
+func (e *Engine) expireUntil(q *waitQueue, deadline, ns ptime) {
 	for q.n > 0 && q.buf[q.head].t <= deadline {
 		w := q.buf[q.head]
 		q.buf[q.head] = waiting{}
@@ -83,7 +85,7 @@ func (e *Engine) expireUntil(q *waitQueue, deadline, ns int64) {
 }
 
 // judgeWaiting settles one contact whose reply timeout has passed.
-func (e *Engine) judgeWaiting(w *waiting, ns int64) {
+func (e *Engine) judgeWaiting(w *waiting, ns ptime) {
 	s := w.s
 	now := e.secs(ns)
 	c := e.tab.find(w.key, now)
