@@ -20,7 +20,7 @@ type source struct {
 	addr      netip.Addr
 	key       addrKey
 	gen       uint64 // generation: keys into the tables include it, so a reset forgets
-	first     ptime // packet time of the episode's first probe
+	first     ptime  // packet time of the episode's first probe
 	last      ptime
 	touched   ptime // last LRU recency refresh (see sourceTable.front)
 	probes    uint64

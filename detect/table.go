@@ -10,7 +10,7 @@ import "math/bits"
 type table struct {
 	slots []slot
 	mask  uint64 // bucket index mask
-	stale tsecs // age after which a record is free
+	stale tsecs  // age after which a record is free
 }
 
 // slot is one record. Fields mean what the record's kind says: for a contact
