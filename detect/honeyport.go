@@ -46,10 +46,9 @@ func (e *Engine) touched(t *Touch) {
 	}
 	same := false // the same connection touched before: capture saw its SYN, then the decoy accepted it
 	if c := e.tab.find(contactKey(s.key, s.gen, keyOf(t.Dst), t.Proto, t.DstPort), now); c != nil {
-		same = c.n == stDecoy && c.sport == t.SrcPort && s.hp != nil && s.hp.open
-		if e.decoy(s, c) {
-			e.failedShape(s, keyOf(t.Dst), t.Proto, t.DstPort, now)
-		}
+		same = contactState(c.n) == stDecoy && c.sport == t.SrcPort && s.hp != nil && s.hp.open
+		ref := contactRef{dst: keyOf(t.Dst), port: t.DstPort, proto: t.Proto, fam: famPort, tech: TechHoneyport}
+		e.transition(s, c, ref, evDecoy, now)
 	}
 	if s.hp == nil {
 		s.hp = &honeyEpisode{}

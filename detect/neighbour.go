@@ -20,17 +20,9 @@ import "time"
 // a cache is refreshed after the neighbour's reachable time (15 to 45 s).
 const reaskGap tsecs = 5
 
-// reask handles an ask for an address this source asked before (contact
-// record c, whose seq holds when, table seconds). A source that re-asks the
-// addresses it asked keeps a cache of them — a gateway re-asking its
-// neighbours, absent ones included, every half minute — which no sweep does.
-func (e *Engine) reask(s *source, c *slot, now tsecs) {
-	if c.sport == askFound && now >= tsecs(c.seq)+reaskGap {
-		c.sport = askRefreshed
-		s.nbrReasks++
-	}
-	c.seq = uint32(now)
-}
+// A source that re-asks the addresses it asked (evReasked) keeps a cache of
+// them — a gateway re-asking its neighbours, absent ones included, every
+// half minute — which no sweep does.
 
 // What a neighbour-ask contact's record (slot.sport) says of it: only an
 // ask counted as discovery can be re-asked as a refresh; re-asks of

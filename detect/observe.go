@@ -64,7 +64,7 @@ func (e *Engine) probe(p *Probe) bool {
 	c, isNew := e.tab.upsert(contactKey(sk, s.gen, dst, p.Proto, p.DstPort), now, s.prio())
 	if !isNew {
 		if neighbour {
-			e.reask(s, c, now)
+			e.transition(s, c, contactRef{dst: dst, port: p.DstPort, proto: p.Proto, fam: fam}, evReasked, now)
 			return true
 		}
 		e.repeat(s, c, p)
@@ -73,14 +73,13 @@ func (e *Engine) probe(p *Probe) bool {
 		}
 		return true
 	}
-	c.n = stPending
-	c.sport = p.SrcPort
-	c.seq = p.Seq
+	ref := contactRef{dst: dst, port: p.DstPort, proto: p.Proto, fam: fam, tech: p.Technique}
 	if neighbour {
-		c.seq, c.sport = uint32(now), 0 // when it was asked; not yet judged (see reask)
+		openContact(c, 0, uint32(now)) // when it was asked; not yet judged (see evReasked)
+	} else {
+		openContact(c, p.SrcPort, p.Seq)
 	}
-	w := waiting{s: s, gen: s.gen, key: c.key, t: ns, dst: dst, port: p.DstPort, prot: p.Proto,
-		tech: p.Technique, fam: fam}
+	w := waiting{s: s, gen: s.gen, key: c.key, t: ns, ref: ref}
 	if neighbour {
 		w.ask = e.ask(dst, ns, now)
 	}

@@ -65,10 +65,8 @@ func (e *Engine) challengeACK(p *Probe, src, dst addrKey, ns ptime, now tsecs) b
 		return false
 	}
 	e.matched++
-	if ok, wasScored := e.answered(s, c, famPort, Succeeded); ok {
-		if wasScored {
-			e.unfailedShape(s, dk, ProtoTCP, p.SrcPort, now)
-		}
+	ref := contactRef{dst: src, port: p.SrcPort, proto: ProtoTCP, fam: famPort, tech: TechSYN}
+	if e.transition(s, c, ref, evAnswered, now) {
 		e.evaluate(s, ns)
 	}
 	return true

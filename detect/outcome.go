@@ -89,19 +89,12 @@ func (e *Engine) outcome(a *answer) {
 
 // settle records answer a as the outcome of contact c of s, in family f.
 func (e *Engine) settle(s *source, c *slot, f family, a *answer) {
-	ok, wasScored := e.answered(s, c, f, a.out)
-	if !ok {
+	ref := contactRef{dst: a.tk, port: a.targetPort, proto: a.proto, fam: f}
+	if !e.transition(s, c, ref, eventOf(a.out), a.now) {
 		return
 	}
-	switch {
-	case f != famPort:
-	case a.out == Failed:
-		if !wasScored {
-			e.failedShape(s, a.tk, a.proto, a.targetPort, a.now)
-		}
+	if f == famPort && a.out == Failed {
 		e.tgts.failed(e, s, a)
-	case wasScored:
-		e.unfailedShape(s, a.tk, a.proto, a.targetPort, a.now)
 	}
 	e.evaluate(s, a.ns)
 }
@@ -136,7 +129,7 @@ func (e *Engine) inferredContact(s *source, a *answer) *slot {
 	}
 	p := Probe{Time: a.ns.time(), Src: a.prober, Dst: a.target, Proto: a.proto,
 		Technique: unseenTechnique(a.proto), SrcPort: a.proberPort, DstPort: a.targetPort}
-	*c = slot{key: c.key, t: c.t, aux: c.aux, n: stPending, sport: a.proberPort}
+	openContact(c, a.proberPort, 0)
 	e.firstContact(s, &p, s.key, a.tk, a.now)
 	e.authorize(s, &p)
 	if s.contacts == 2 {

@@ -20,11 +20,7 @@ type waiting struct {
 	key  uint64  // the contact's record
 	ask  uint64  // for a neighbour ask: the shared record of the address asked for
 	t    ptime   // packet time of the contact
-	dst  addrKey // the contact's host, protocol and port
-	port uint16
-	prot uint8
-	tech Technique
-	fam  family
+	ref  contactRef
 }
 
 func newWaitQueue(size int) *waitQueue {
@@ -92,19 +88,15 @@ func (e *Engine) judgeWaiting(w *waiting, ns ptime) {
 	if c == nil {
 		return
 	}
-	if w.fam == famNeighbour {
+	if w.ref.fam == famNeighbour {
 		if !e.askUsed(w.ask, now) {
-			c.sport = askFound
-			e.discovered(s, w.t, c.n != stSucceeded)
+			e.transition(s, c, w.ref, evAskUnused, now)
+			e.discovered(s, w.t, contactState(c.n) != stSucceeded)
 			e.evaluate(s, ns)
 		}
 		return
 	}
-	if c.n != stPending {
-		return
+	if e.transition(s, c, w.ref, evSilence, now) {
+		e.evaluate(s, ns)
 	}
-	if e.silent(s, c, w.fam, w.tech) {
-		e.failedShape(s, w.dst, w.prot, w.port, now)
-	}
-	e.evaluate(s, ns)
 }
