@@ -12,9 +12,9 @@ type contactState uint32
 // Contact states.
 const (
 	stPending    contactState = iota // probed, no outcome yet
-	stFailed            // refused: RST, ICMP unreachable
-	stSucceeded         // answered: SYN-ACK, UDP answer, echo reply
-	stUnanswered        // no outcome within the reply timeout, not weighed
+	stFailed                         // refused: RST, ICMP unreachable
+	stSucceeded                      // answered: SYN-ACK, UDP answer, echo reply
+	stUnanswered                     // no outcome within the reply timeout, not weighed
 	// stUnansweredScored is stUnanswered weighed as a failure (a TCP or
 	// SCTP opening from a source that gets answers): a late answer takes
 	// the point back.

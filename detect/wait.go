@@ -15,12 +15,12 @@ type waitQueue struct {
 }
 
 type waiting struct {
-	s    *source
-	gen  uint64  // s.gen when the contact was made: a recycled s no longer matches
-	key  uint64  // the contact's record
-	ask  uint64  // for a neighbour ask: the shared record of the address asked for
-	t    ptime   // packet time of the contact
-	ref  contactRef
+	s   *source
+	gen uint64 // s.gen when the contact was made: a recycled s no longer matches
+	key uint64 // the contact's record
+	ask uint64 // for a neighbour ask: the shared record of the address asked for
+	t   ptime  // packet time of the contact
+	ref contactRef
 }
 
 func newWaitQueue(size int) *waitQueue {
