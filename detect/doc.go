@@ -20,23 +20,27 @@
 // Files, by job:
 //
 //	engine.go     Engine, New, Tick, Flush, Stats
+//	clock.go      packet time (ptime, ns) and table time (tsecs), and their conversions
 //	probe.go      Probe, Reply, techniques and fingerprint marks (the input)
-//	observe.go    the probe path: what is a probe, first contacts, breadth counters
+//	observe.go    the probe path: what is a probe, its source, new and repeated contacts
 //	outcome.go    the reply path: outcomes, and probes inferred from answers alone
 //	defer.go      answers whose probe has not been seen wait before standing for it
-//	contact.go    contact states, families and every outcome transition
+//	contact.go    contact states, families and the keys of contact and flow records
+//	transition.go every change of a contact's state, and the counters that follow it
 //	wait.go       contacts awaiting their answer, judged when their timeout passes
 //	neighbour.go  ARP/NDP: discovery judged by use, refreshes by re-asks
 //	odd.go        probes no stack sends, nmap -O, challenge ACKs
 //	prefix.go     IPv6 sources tracked per prefix
 //	verdict.go    judge: what a source's evidence amounts to; holds
-//	episode.go    the alert lifecycle (start, update, end) and alert building
+//	episode.go    the alert lifecycle (start, update, end), alert building, emit
+//	alert.go      the alert document (ECS names); actions, phases, end reasons
 //	lockstep.go   decoy scans (nmap -D)
 //	targets.go    distributed scans
-//	honeyport.go  decoy touches and their episodes
+//	honeyport.go  decoy touches and their episodes; touch.go the Touch input
 //	dark.go       dark ports and decoy ports seen by capture
 //	tool.go       tool fingerprints (evidence only)
 //	policy.go     the allowlist hook (suppressed, never ignored)
+//	config.go     Config, its defaults, bounds and memory estimate
 //	sources.go    the segmented LRU of sources; source.go the per-source record
 //	table.go      the fixed-size table of small records; hash.go its keys
 //

@@ -36,7 +36,7 @@ type Engine struct {
 	started  bool
 	tab      *table
 	srcs     *sourceTable
-	lock     *lockstep
+	lockstep *lockstepTable // decoy scans: sources sending identical probes in step
 	tgts     *targets
 	active   map[netip.Addr]*source // sources with an open episode
 	orphans  bool                   // an outcome arrived before its probe ...
@@ -69,7 +69,7 @@ func New(cfg Config, sink Sink) (*Engine, error) {
 		cfg:      cfg,
 		sink:     sink,
 		tab:      newTable(cfg.ContactTableSize, secsOf(cfg.IdleTimeout)+1),
-		lock:     newLockstep(lockSlotsFor(cfg.ContactTableSize)),
+		lockstep: newLockstepTable(lockSlotsFor(cfg.ContactTableSize)),
 		active:   make(map[netip.Addr]*source),
 		held:     make(map[netip.Addr]*source),
 		wait:     newWaitQueue(waitSlotsFor(cfg.ContactTableSize)),

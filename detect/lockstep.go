@@ -2,11 +2,11 @@ package detect
 
 import "net/netip"
 
-// lockstep finds decoy scans (nmap -D): several sources sending the same
+// lockstepTable finds decoy scans (nmap -D): several sources sending the same
 // probe — same target, port, source port and sequence number — within a
 // moment of each other. Only one real scanner hides among spoofed copies, so
 // one alert names them all.
-type lockstep struct {
+type lockstepTable struct {
 	slots []lockSlot
 	mask  uint64
 }
@@ -18,13 +18,13 @@ type lockSlot struct {
 	srcs [4]netip.Addr
 }
 
-func newLockstep(size int) *lockstep {
-	return &lockstep{slots: make([]lockSlot, size), mask: uint64(size - 1)}
+func newLockstepTable(size int) *lockstepTable {
+	return &lockstepTable{slots: make([]lockSlot, size), mask: uint64(size - 1)}
 }
 
 // observe records a first contact and pairs its source with any other source
 // that sent the identical probe within the decoy window.
-func (l *lockstep) observe(e *Engine, s *source, p *Probe, ns ptime) {
+func (l *lockstepTable) observe(e *Engine, s *source, p *Probe, ns ptime) {
 	k := hash5(kindLock, keyOf(p.Dst), uint64(p.Proto)<<16|uint64(p.DstPort), addrKey{}, uint64(p.SrcPort)<<32|uint64(p.Seq))
 	sl := &l.slots[k&l.mask]
 	if sl.key != k || ns.sub(sl.t) > e.cfg.DecoyWindow || ns < sl.t {

@@ -11,7 +11,10 @@ func (e *Engine) Probe(p *Probe) {
 }
 
 // probe is Probe for a valid probe; it reports whether the packet was a
-// probe (not a segment of a connection or an answer).
+// probe (not a segment of a connection or an answer). Its steps, in order:
+// the traffic note neighbour discovery needs, the test of whether the
+// packet is a probe at all, the source's record, and the contact — new, or
+// made before.
 func (e *Engine) probe(p *Probe) bool {
 	ns := ptimeOf(p.Time)
 	now := e.secs(ns)
@@ -20,26 +23,51 @@ func (e *Engine) probe(p *Probe) bool {
 	e.expire(ns)
 	if p.Technique == TechConnect && zmapSYN(p) {
 		// A raw-socket SYN dressed in Windows' options (zmap >= 4.1): the
-		// decoder took it for an operating system's connect().
-		p.Technique = TechSYN
+		// decoder took it for an operating system's connect(). Relabelled
+		// on a copy: the caller's probe is its own.
+		q := *p
+		q.Technique = TechSYN
+		p = &q
 	}
 	fam := familyOf(p.Proto, p.DstPort)
-	neighbour := fam == famNeighbour
-	if !neighbour {
-		// Noted even before any ask is seen: packets from several capture
-		// sockets arrive out of order, and an ask may be read after the
-		// traffic it was made for.
-		e.sentTo(dst, ns)
-		if e.asking(ns) {
-			e.markUsed(dst, now)
-		}
+	if fam != famNeighbour {
+		e.noteTraffic(dst, ns, now)
 	}
 	if !e.isProbe(p, src, dst, ns, now) {
 		return false
 	}
+	s := e.sourceOf(p, src, fam, ns)
+	odd := e.oddEvidence(s, p, ns)
+	ref := contactRef{dst: dst, port: p.DstPort, proto: p.Proto, fam: fam, tech: p.Technique}
+	c, isNew := e.tab.upsert(contactKey(s.key, s.gen, dst, p.Proto, p.DstPort), now, s.prio())
+	if !isNew {
+		e.contactAgain(s, c, p, ref, odd, ns, now)
+		return true
+	}
+	e.newContact(s, c, p, ref, ns, now)
+	if !e.pickUpOrphan(s, p, src, dst, ns, now) {
+		e.evaluate(s, ns)
+	}
+	return true
+}
 
+// noteTraffic notes a packet to dst for neighbour discovery: an ask for an
+// address that traffic then goes to was resolution, not discovery. Noted
+// even before any ask is seen: packets from several capture sockets arrive
+// out of order, and an ask may be read after the traffic it was made for.
+func (e *Engine) noteTraffic(dst addrKey, ns ptime, now tsecs) {
+	e.sentTo(dst, ns)
+	if e.asking(ns) {
+		e.markUsed(dst, now)
+	}
+}
+
+// sourceOf returns the record of p's source — its IPv6 prefix's, where
+// sources are aggregated — counting the probe. A source idle for longer
+// than the idle timeout ends its episode and starts afresh.
+func (e *Engine) sourceOf(p *Probe, src addrKey, fam family, ns ptime) *source {
 	sa, sk := p.Src, src
-	if !neighbour {
+	if fam != famNeighbour {
 		// Neighbour asks come from the link, whose hosts all share the
 		// prefix: they are judged per address.
 		sa, sk = e.agg(p.Src, src)
@@ -59,21 +87,27 @@ func (e *Engine) probe(p *Probe) bool {
 	if e.aggregated(s) {
 		s.noteAddr(p.Src)
 	}
-	odd := e.oddEvidence(s, p, ns)
+	return s
+}
 
-	c, isNew := e.tab.upsert(contactKey(sk, s.gen, dst, p.Proto, p.DstPort), now, s.prio())
-	if !isNew {
-		if neighbour {
-			e.transition(s, c, contactRef{dst: dst, port: p.DstPort, proto: p.Proto, fam: fam}, evReasked, now)
-			return true
-		}
-		e.repeat(s, c, p)
-		if odd {
-			e.evaluate(s, ns)
-		}
-		return true
+// contactAgain handles a probe to a contact s made before: a neighbour
+// re-ask, a retransmission, or an odd probe repeated.
+func (e *Engine) contactAgain(s *source, c *slot, p *Probe, ref contactRef, odd bool, ns ptime, now tsecs) {
+	if ref.fam == famNeighbour {
+		e.transition(s, c, ref, evReasked, now)
+		return
 	}
-	ref := contactRef{dst: dst, port: p.DstPort, proto: p.Proto, fam: fam, tech: p.Technique}
+	e.repeat(s, c, p)
+	if odd {
+		e.evaluate(s, ns)
+	}
+}
+
+// newContact records first contact c of s: it waits for its answer (a
+// neighbour ask for its use), counts towards the source's breadth, meets
+// the allowlist, and is checked for lock-step co-senders.
+func (e *Engine) newContact(s *source, c *slot, p *Probe, ref contactRef, ns ptime, now tsecs) {
+	neighbour := ref.fam == famNeighbour
 	if neighbour {
 		openContact(c, 0, uint32(now)) // when it was asked; not yet judged (see evReasked)
 	} else {
@@ -81,9 +115,9 @@ func (e *Engine) probe(p *Probe) bool {
 	}
 	w := waiting{s: s, gen: s.gen, key: c.key, t: ns, ref: ref}
 	if neighbour {
-		w.ask = e.ask(dst, ns, now)
+		w.ask = e.ask(ref.dst, ns, now)
 	}
-	e.firstContact(s, p, sk, dst, now)
+	e.firstContact(s, p, s.key, ref.dst, now)
 	e.authorize(s, p)
 	if neighbour {
 		e.asks.push(w)
@@ -94,23 +128,28 @@ func (e *Engine) probe(p *Probe) bool {
 		// Decoys are forged packets; an operating system's connect()
 		// cannot send them, so its SYNs need no lock-step check. Neighbour
 		// asks carry no port or sequence number to be in step on.
-		e.lock.observe(e, s, p, ns)
+		e.lockstep.observe(e, s, p, ns)
 	}
 	if s.contacts+s.nbrAsks == 2 {
 		e.srcs.promote(s)
 	}
-	// An outcome that arrived before its probe (see outcome) applies now.
-	// (Only looked for while one may be waiting: they are rare.)
-	if e.orphans && (now < e.orphanAt || now-e.orphanAt <= orphanSecs) {
-		if o := e.tab.find(orphanKey(sk, s.gen, dst, p.Proto, p.DstPort), now); o != nil && age(o, now) <= orphanSecs {
-			out := Outcome(o.n)
-			o.key = 0
-			e.outcome(&answer{prober: p.Src, pk: src, target: p.Dst, tk: dst, proto: p.Proto,
-				proberPort: p.SrcPort, targetPort: p.DstPort, out: out, ns: ns, now: now}) // evaluates
-			return true
-		}
+}
+
+// pickUpOrphan applies an outcome that arrived before its probe (see
+// outcome), reporting whether there was one; settling it evaluates the
+// source. Only looked for while one may be waiting: they are rare.
+func (e *Engine) pickUpOrphan(s *source, p *Probe, src, dst addrKey, ns ptime, now tsecs) bool {
+	if !e.orphans || (now >= e.orphanAt && now-e.orphanAt > orphanSecs) {
+		return false
 	}
-	e.evaluate(s, ns)
+	o := e.tab.find(orphanKey(s.key, s.gen, dst, p.Proto, p.DstPort), now)
+	if o == nil || age(o, now) > orphanSecs {
+		return false
+	}
+	out := Outcome(o.n)
+	o.key = 0
+	e.outcome(&answer{prober: p.Src, pk: src, target: p.Dst, tk: dst, proto: p.Proto,
+		proberPort: p.SrcPort, targetPort: p.DstPort, out: out, ns: ns, now: now})
 	return true
 }
 
