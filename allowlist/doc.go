@@ -24,10 +24,12 @@
 //	      until: 2026-12-31                # and as until its end
 //	    expires: 2027-01-01                # optional; then nothing is in scope
 //
-// Ports are PROTOCOL or PROTOCOL/PORTS: tcp, udp, sctp with ports, ranges
-// and lists ("tcp/22,80,8000-8100"); icmp (IPv4 and IPv6) and icmpv6 with
-// ICMP types ("icmp/8" is echo requests); ip/N for IP protocol N (nmap -sO);
-// any. Weekly windows are DAYS HH:MM-HH:MM in the schedule's time zone, with
+// Ports are specs of internal/portspec, the grammar honeyport.ports uses
+// too: PROTOCOL, PROTOCOL/PORTS or PORTS/PROTOCOL. tcp, udp, sctp take
+// ports, ranges and lists ("tcp/22,80,8000-8100", "22,80/tcp"); icmp (IPv4
+// and IPv6) and icmpv6 take ICMP types ("icmp/8" is echo requests); ip/N is
+// IP protocol N (nmap -sO); any. A rule names the protocol: "53" alone is
+// refused, where a decoy would read it as TCP. Weekly windows are DAYS HH:MM-HH:MM in the schedule's time zone, with
 // DAYS a day, a range or a comma list (Mon-Fri, Sat,Sun, daily); an end not
 // after the start runs past midnight into the next day. Windows are wall
 // clock: across a DST change "02:00-04:00" lasts one or three hours.

@@ -16,8 +16,9 @@ type Config struct {
 	// Enabled opens the decoys. Off by default: listening on ports of the
 	// host is a choice the operator makes.
 	Enabled bool
-	// Ports lists the decoy ports: "auto" (see Curated), "23",
-	// "23/tcp", "161/udp", "8000-8010/tcp", in any mix. Ports any other
+	// Ports lists the decoy ports: "auto" (see Curated) and specs as
+	// ParsePorts reads them ("23", "23/tcp", "tcp/23", "161/udp",
+	// "8000-8010/tcp", "tcp/22,80,443"), in any mix. Ports any other
 	// socket on the host holds are never taken, whatever the list says.
 	Ports []string
 	// ExcludePorts are never taken: ports of services the host will run

@@ -90,12 +90,12 @@ func TestValidateNamesKeyAndValue(t *testing.T) {
 		t.Fatal("no error")
 	}
 	want := []string{
-		`ports: "ssh": not a port number`,
-		`ports: "70000": not a port number`,
-		`ports: "10-5": range ends before it starts`,
-		`ports: "53/sctp": protocol must be tcp or udp`,
+		`ports: "ssh": unknown protocol "ssh" (expected tcp, udp, sctp, icmp or icmpv6`,
+		`ports: "70000": port 70000 is out of range (0-65535)`,
+		`ports: "10-5": range 10-5 runs backwards`,
+		`ports: "53/sctp": a decoy is a TCP or UDP port, such as "23/tcp" or "161/udp", not sctp`,
 		`ports: "8080" is also in dark_ports`,
-		`exclude_ports: "x": not a port number`,
+		`exclude_ports: "x": unknown protocol "x"`,
 		`addresses: "localhost" is not an IP address`,
 		`addresses: "fe80::1%eth0": link-local addresses with a zone are not supported`,
 		`banners: "21=gopher": "gopher" is not one of ftp, http, mysql, none, smtp, ssh, telnet`,
@@ -146,15 +146,38 @@ func TestParsePorts(t *testing.T) {
 		"65535":       {tcp(65535)},
 		"7-9/udp":     {udp(7), udp(8), udp(9)},
 		"100-100/tcp": {tcp(100)},
+		"tcp/23":      {tcp(23)},
+		"udp/7-9":     {udp(7), udp(8), udp(9)},
+		"tcp/22,80":   {tcp(22), tcp(80)},
+		"22,80/udp":   {udp(22), udp(80)},
+		"22,80":       {tcp(22), tcp(80)},
 	} {
 		got, err := ParsePorts(in)
 		if err != nil || !slices.Equal(got, want) {
 			t.Errorf("ParsePorts(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "0", "-1", "65536", "1-", "a-b", "23/", "23/icmp", "1-2-3", "1-70000"} {
-		if got, err := ParsePorts(in); err == nil {
-			t.Errorf("ParsePorts(%q) = %v, want an error", in, got)
+	for in, want := range map[string]string{
+		"":                        `"": empty`,
+		"0":                       `"0": port 0 cannot be a decoy (1-65535)`,
+		"0-10/udp":                `"0-10/udp": port 0 cannot be a decoy`,
+		"-1":                      `"-1": a port is missing`,
+		"65536":                   `"65536": port 65536 is out of range (0-65535)`,
+		"1-":                      `"1-": a port is missing`,
+		"a-b":                     `"a-b": unknown protocol "a-b"`,
+		"23/":                     `"23/": nothing after "23/"`,
+		"1-2-3":                   `"1-2-3": "2-3" is not a port`,
+		"1-70000":                 `"1-70000": port 70000 is out of range (0-65535)`,
+		"23/icmp":                 `"23/icmp": a decoy is a TCP or UDP port, such as "23/tcp" or "161/udp", not icmp`,
+		"sctp/9899":               `"sctp/9899": a decoy is a TCP or UDP port, such as "23/tcp" or "161/udp", not sctp`,
+		"any":                     `"any": a decoy is a TCP or UDP port`,
+		"udp":                     `"udp": a decoy needs its port numbers, such as "udp/23"`,
+		"1-65535,1-65535/tcp":     `"1-65535,1-65535/tcp": more ports than a protocol has`,
+		"tcp/1-65535,1-65535,1-9": `more ports than a protocol has`,
+	} {
+		got, err := ParsePorts(in)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParsePorts(%q) = %v, %v; want an error with %q", in, got, err, want)
 		}
 	}
 	if s := udp(161).String(); s != "161/udp" {

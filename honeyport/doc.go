@@ -6,8 +6,11 @@
 //
 // # Ports
 //
-// honeyport.ports lists ports ("23", "161/udp", "8000-8010/tcp") and may
-// include "auto", the Curated list of commonly probed services. Whatever the
+// honeyport.ports lists ports in the grammar the allowlist uses too
+// (internal/portspec: "23", "161/udp", "udp/161", "8000-8010/tcp",
+// "tcp/22,80,443"; a number alone is TCP) and may include "auto", the
+// Curated list of commonly probed services. Only TCP and UDP ports can be
+// decoys; other protocols are refused by name. Whatever the
 // list, a port that any other socket of the host holds (a listening TCP
 // socket or a bound UDP one, on any address, read from /proc/net/tcp, tcp6,
 // udp and udp6) is never taken, and the bind confirms it: on Linux a second

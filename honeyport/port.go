@@ -3,9 +3,9 @@ package honeyport
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/portspec"
 )
 
 // Port is a transport protocol and port number: 23/tcp, 161/udp.
@@ -28,48 +28,42 @@ func protoName(proto uint8) string {
 	return "proto" + strconv.Itoa(int(proto))
 }
 
-// ParsePorts reads one port entry: "23" (TCP), "23/tcp", "161/udp", or a
-// range "8000-8010/tcp". A bare number is TCP because that is where almost
-// every service worth imitating lives.
+// ParsePorts reads one port entry in the grammar of internal/portspec:
+// "23", "23/tcp", "tcp/23", "161/udp", "8000-8010/tcp", "tcp/22,80,443".
+// A number without a protocol is TCP because that is where almost every
+// service worth imitating lives. Decoys listen on TCP and UDP ports only, so
+// the other protocols and port 0 are refused, naming the entry.
 func ParsePorts(s string) ([]Port, error) {
-	num, proto, hasProto := strings.Cut(strings.TrimSpace(s), "/")
-	p := detect.ProtoTCP
-	if hasProto {
-		switch strings.ToLower(proto) {
-		case "tcp":
-		case "udp":
-			p = detect.ProtoUDP
-		default:
-			return nil, fmt.Errorf("%q: protocol must be tcp or udp", s)
-		}
-	}
-	lo, hi, isRange := strings.Cut(num, "-")
-	first, err := parseNum(lo)
+	spec, err := portspec.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("%q: %v", s, err)
+		return nil, err
 	}
-	last := first
-	if isRange {
-		if last, err = parseNum(hi); err != nil {
-			return nil, fmt.Errorf("%q: %v", s, err)
-		}
-		if last < first {
-			return nil, fmt.Errorf("%q: range ends before it starts", s)
-		}
+	var p uint8
+	switch spec.Proto {
+	case portspec.None, portspec.TCP:
+		p = detect.ProtoTCP
+	case portspec.UDP:
+		p = detect.ProtoUDP
+	default:
+		return nil, fmt.Errorf("%q: a decoy is a TCP or UDP port, such as \"23/tcp\" or \"161/udp\", not %s", s, spec.Proto)
 	}
-	out := make([]Port, 0, int(last-first)+1)
-	for n := int(first); n <= int(last); n++ {
-		out = append(out, Port{p, uint16(n)})
+	if spec.Ranges == nil {
+		return nil, fmt.Errorf("%q: a decoy needs its port numbers, such as \"%s/23\"", s, spec.Proto)
+	}
+	if spec.Count() > 1<<16 {
+		// Overlapping ranges, repeated: refused before they are expanded.
+		return nil, fmt.Errorf("%q: more ports than a protocol has", s)
+	}
+	out := make([]Port, 0, spec.Count())
+	for _, r := range spec.Ranges {
+		if r.Lo == 0 {
+			return nil, fmt.Errorf("%q: port 0 cannot be a decoy (1-65535)", s)
+		}
+		for n := int(r.Lo); n <= int(r.Hi); n++ {
+			out = append(out, Port{p, uint16(n)})
+		}
 	}
 	return out, nil
-}
-
-func parseNum(s string) (uint16, error) {
-	n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 16)
-	if err != nil || n == 0 {
-		return 0, fmt.Errorf("not a port number (1-65535)")
-	}
-	return uint16(n), nil
 }
 
 // portSet is a set of ports: 16 KiB, constant-time lookup.

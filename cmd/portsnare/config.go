@@ -143,7 +143,7 @@ var settings = []setting{
 
 	{"honeyport.enabled", "Open the decoys; off by default, since they listen on ports of this host.",
 		func(c *Config) any { return &c.Honeyport.Enabled }},
-	{"honeyport.ports", "Decoy ports: auto (commonly probed services this host does not serve), 23, 23/tcp, 161/udp, 8000-8010/tcp, in any mix.",
+	{"honeyport.ports", "Decoy ports: auto (commonly probed services this host does not serve), 23 (TCP), 23/tcp, udp/161, 8000-8010/tcp, tcp/22,80,443, in any mix; TCP and UDP only.",
 		func(c *Config) any { return &c.Honeyport.Ports }},
 	{"honeyport.exclude_ports", "Ports never taken, same syntax: services this host will run later, which a decoy would keep from binding.",
 		func(c *Config) any { return &c.Honeyport.ExcludePorts }},
@@ -272,7 +272,7 @@ A rule (all but name and sources optional; times are packet times):
   - name: nessus                      # unique; in alerts, logs and metrics
     sources: [10.0.0.5, 10.9.0.0/24, "2001:db8::/64"]
     targets: [10.1.0.0/16]            # default any
-    ports: [tcp/1-1024, udp/53, icmp] # tcp, udp, sctp[/PORTS]; icmp[/TYPES]; icmpv6; ip/N; any
+    ports: [tcp/1-1024, 53/udp, icmp] # PROTO[/PORTS] or PORTS/PROTO: tcp, udp, sctp; icmp[/TYPES]; icmpv6; ip/N; any
     schedule:                         # default always
       timezone: Europe/Berlin         # IANA name; default UTC
       weekly: ["Tue 02:00-05:00", "Mon-Fri 22:00-06:00"]  # an end before the start: next day
