@@ -1,10 +1,16 @@
 package allowlist
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
+
+	"github.com/spf13/viper"
+
+	"github.com/portsnare/portsnare/internal/confdecode"
 )
 
 // Parse reads a rules file — YAML with the rules under "rules:" — and checks
@@ -19,34 +25,43 @@ func Parse(data []byte) ([]Rule, error) {
 	return rules, nil
 }
 
-// parseFile reads the file's shape; compile checks the values.
+// parseFile reads the file's shape through its own viper instance, whose
+// rules go through DecodeRules as the main configuration's do; compile
+// checks the values.
 func parseFile(data []byte) ([]Rule, error) {
-	doc, err := parseYAML(data)
-	if err != nil {
+	v := viper.NewWithOptions(viper.WithDecoderRegistry(textYAML{}))
+	v.SetConfigType("yaml")
+	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
+		var pe viper.ConfigParseError
+		if errors.As(err, &pe) {
+			err = pe.Unwrap() // drop viper's "While parsing config:"
+		}
+		if errors.Is(err, errEmpty) {
+			// Refused rather than read as "no rules": an empty file is more
+			// often a write caught half-way than a wish to drop every rule.
+			return nil, errors.New(`the file is empty: write the rules under "rules:" ("rules: []" for none)`)
+		}
 		return nil, err
 	}
-	if doc == nil {
-		// Refused rather than read as "no rules": an empty file is more
-		// often a write caught half-way than a wish to drop every rule.
-		return nil, errors.New(`the file is empty: write the rules under "rules:" ("rules: []" for none)`)
-	}
-	m, ok := asMap(doc)
-	if !ok {
-		return nil, fmt.Errorf(`expected the rules under "rules:", got %s`, describe(doc))
-	}
 	var errs []error
-	var raw any
 	found := false
-	for _, k := range sortedKeys(m) {
-		if strings.ToLower(k) == "rules" {
-			raw, found = m[k], true
-			continue
+	var unknown []string
+	for _, k := range v.AllKeys() { // "rules" even when empty; "extra.a" for a mapping
+		top, _, _ := strings.Cut(k, ".")
+		if top == "rules" {
+			found = true
+		} else if !slices.Contains(unknown, top) {
+			unknown = append(unknown, top)
 		}
-		errs = append(errs, fmt.Errorf("unknown key %q: the file holds only \"rules:\"", k))
+	}
+	slices.Sort(unknown)
+	for _, k := range unknown {
+		errs = append(errs, fmt.Errorf("unknown key %q: the file holds only \"rules:\"%s", k, confdecode.Suggest(k, []string{"rules"})))
 	}
 	if !found {
 		errs = append(errs, errors.New(`no "rules:" key ("rules: []" for none)`))
 	}
+	raw := v.Get("rules")
 	if s, ok := raw.(string); ok {
 		// DecodeRules would read a string as YAML text, for environment
 		// variables; in a file it is only a mistake.

@@ -93,7 +93,7 @@ func TestProblemsNameRuleFieldAndValue(t *testing.T) {
 		{`{name: n, sources: [[10.0.0.5]]}`, `rule "n": sources[0]: expected a string, got a list`},
 		{`{name: [n], sources: [10.0.0.5]}`, `rules[0]: name: expected a string, got a list`},
 		{`{name: n, sources: [10.0.0.5], schedule: [Tue]}`, `rule "n": schedule: expected a mapping with timezone, weekly, from, until, got a list`},
-		{`nessus`, `rules[0]: expected a mapping with name, sources and so on, got "nessus"`},
+		{`nessus`, `rules[0]: expected a mapping with name, comment, sources, targets, ports, schedule, expires, got "nessus"`},
 	} {
 		_, err := Parse([]byte("rules:\n  - " + c.rule + "\n"))
 		ps := problemLines(err)

@@ -61,50 +61,6 @@ func inFile(path string, errs []error) []error {
 	return out
 }
 
-// suggest returns " (did you mean X?)" for the candidate within two edits of
-// name: a misspelt field is the common mistake.
-func suggest(name string, candidates []string) string {
-	best := Nearest(name, candidates)
-	if best == "" {
-		return ""
-	}
-	return " (did you mean " + best + "?)"
-}
-
-// Nearest returns the candidate within two edits of name (typos, not
-// guesses), or "" when none is that near. The CLI uses it for misspelt
-// configuration keys too.
-func Nearest(name string, candidates []string) string {
-	best, bestDist := "", 3
-	for _, c := range candidates {
-		if d := editDistance(name, c); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
 // joinLines is err's problems on one line, for a log attribute.
 func joinLines(err error) string {
 	return strings.ReplaceAll(err.Error(), "\n", "; ")

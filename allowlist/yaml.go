@@ -1,15 +1,45 @@
 package allowlist
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 
+	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/portsnare/portsnare/internal/confdecode"
 )
 
+// textYAML is the rules file's format for viper: YAML with every scalar
+// kept as written. viper's own YAML reads 2026-11-01 02:00:00 as a time in
+// UTC, losing that it was written without an offset, which in a rule means
+// the schedule's zone. It is its own registry: it serves every format.
+type textYAML struct{}
+
+func (textYAML) Decoder(string) (viper.Decoder, error) { return textYAML{}, nil }
+
+// errEmpty is a file with nothing in it.
+var errEmpty = errors.New("empty")
+
+func (textYAML) Decode(data []byte, out map[string]any) error {
+	doc, err := parseYAML(data)
+	if err != nil {
+		return err
+	}
+	if doc == nil {
+		return errEmpty
+	}
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return fmt.Errorf(`expected the rules under "rules:", got %s`, confdecode.Describe(doc))
+	}
+	maps.Copy(out, m)
+	return nil
+}
+
 // parseYAML reads YAML text into maps, lists and strings, keeping every
-// scalar as written. Decoding into any would turn 2026-11-01T02:00:00 into
-// a UTC time and lose that it was written without an offset, which here
-// means the schedule's zone.
+// scalar as written.
 func parseYAML(data []byte) (any, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {

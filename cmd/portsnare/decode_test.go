@@ -1,67 +1,38 @@
 package main
 
 import (
-	"math"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/portsnare/portsnare/allowlist"
 )
 
-func TestDecode(t *testing.T) {
-	for _, c := range []struct {
-		raw  any
-		into any // a pointer to the zero value of the target type
-		want any // nil: an error is expected
-	}{
-		{"edge-1", new(string), "edge-1"},
-		{42, new(string), nil},
-		{30, new(int), 30},
-		{int64(30), new(int), 30},
-		{uint64(30), new(int), 30},
-		{uint64(math.MaxUint64), new(int), nil},
-		{" 30 ", new(int), 30}, // from the environment
-		{2e5, new(float64), 2e5},
-		{2e5, new(int), 200000}, // YAML's 2e5 is a float
-		{2.5, new(int), nil},
-		{1e300, new(int), nil},
-		{"0x10", new(int), nil},
-		{true, new(int), nil},
-		{0.25, new(float64), 0.25},
-		{"0.25", new(float64), 0.25},
-		{1, new(float64), 1.0},
-		{"NaN", new(float64), nil},
-		{math.Inf(1), new(float64), nil},
-		{2 * time.Hour, new(time.Duration), 2 * time.Hour},
-		{"1h30m", new(time.Duration), 90 * time.Minute},
-		{"200ms", new(time.Duration), 200 * time.Millisecond},
-		{7200, new(time.Duration), nil},
-		{"2 hours", new(time.Duration), nil},
-		{nil, new(time.Duration), nil},
-	} {
-		err := decode(c.into, c.raw)
-		if c.want == nil {
-			if err == nil {
-				t.Errorf("decode(%#v) into %T: no error", c.raw, c.into)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("decode(%#v) into %T: %v", c.raw, c.into, err)
-			continue
-		}
-		var got any
-		switch p := c.into.(type) {
-		case *string:
-			got = *p
-		case *int:
-			got = *p
-		case *float64:
-			got = *p
-		case *time.Duration:
-			got = *p
-		}
-		if got != c.want {
-			t.Errorf("decode(%#v) = %#v, want %#v", c.raw, got, c.want)
-		}
+// TestDecodeSetting: a list given as one string splits at commas, port
+// specs by their grammar; problems name the key and the item.
+func TestDecodeSetting(t *testing.T) {
+	var ports, addrs []string
+	if ps := decodeSetting("honeyport.ports", &ports, "auto, udp/53,123, 22/tcp, 23,161/udp"); ps != nil ||
+		!slices.Equal(ports, []string{"auto", "udp/53,123", "22/tcp", "23", "161/udp"}) {
+		t.Errorf("honeyport.ports = %q, %q", ports, ps)
+	}
+	if ps := decodeSetting("honeyport.addresses", &addrs, "0.0.0.0, ::,"); ps != nil || !slices.Equal(addrs, []string{"0.0.0.0", "::"}) {
+		t.Errorf("honeyport.addresses = %q, %q", addrs, ps)
+	}
+	var dark []uint16
+	want := []string{"honeyport.dark_ports[1]: expected a port between 1 and 65535, got \"0\""}
+	if ps := decodeSetting("honeyport.dark_ports", &dark, "4444,0"); !slices.Equal(ps, want) {
+		t.Errorf("got %q, want %q", ps, want)
+	}
+	var level string
+	want = []string{"log.level: expected a string, got 3 (quote it)"}
+	if ps := decodeSetting("log.level", &level, 3); !slices.Equal(ps, want) {
+		t.Errorf("got %q, want %q", ps, want)
+	}
+	var rules []allowlist.Rule
+	want = []string{`allowlist.rules: rule "a": unknown field "source" (did you mean sources?)`}
+	if ps := decodeSetting("allowlist.rules", &rules, `[{name: a, source: [10.0.0.5]}]`); !slices.Equal(ps, want) || len(rules) != 1 {
+		t.Errorf("got %q, %+v; want %q", ps, rules, want)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/confdecode"
 )
 
 // loadConfig builds the configuration from, in rising precedence, the
@@ -72,10 +73,8 @@ func (l *loader) load() (Config, error) {
 			// checkKeys) or written empty in YAML: the default stands.
 			continue
 		}
-		if err := decode(s.field(&cfg), raw); err != nil {
-			for _, e := range splitJoined(err) { // allowlist.rules: one per rule and field
-				l.problems = append(l.problems, s.key+": "+e.Error()+l.origin(s.key))
-			}
+		for _, p := range decodeSetting(s.key, s.field(&cfg), raw) {
+			l.problems = append(l.problems, p+l.origin(s.key))
 		}
 	}
 	if cfg.Detect.Sensor == "" {
@@ -146,7 +145,7 @@ func (l *loader) checkKeys() {
 		}
 		if isSection(k) {
 			if _, ok := l.v.Get(k).(map[string]any); !ok {
-				l.problems = append(l.problems, fmt.Sprintf("%s: expected a mapping of keys, got %s (in %s)", k, describe(l.v.Get(k)), l.path))
+				l.problems = append(l.problems, fmt.Sprintf("%s: expected a mapping of keys, got %s (in %s)", k, confdecode.Describe(l.v.Get(k)), l.path))
 			}
 			continue
 		}

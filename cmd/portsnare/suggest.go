@@ -3,14 +3,14 @@ package main
 import (
 	"strings"
 
-	"github.com/portsnare/portsnare/allowlist"
+	"github.com/portsnare/portsnare/internal/confdecode"
 )
 
 // suggest returns " (did you mean X?)" for the candidate nearest to name, or
 // nothing when none is near: a misspelt key is the common mistake, and a
 // right key in the wrong section the next one.
 func suggest(name string, candidates []string) string {
-	best := allowlist.Nearest(name, candidates)
+	best := confdecode.Nearest(name, candidates)
 	if best == "" && strings.Contains(name, ".") {
 		last := name[strings.LastIndex(name, ".")+1:]
 		for _, c := range candidates {
