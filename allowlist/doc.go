@@ -40,8 +40,9 @@
 //
 // Time is the probe's packet time, never the clock, so a replay judges as
 // the live run did. Times without an offset are in the schedule's zone;
-// in the main configuration, which viper reads, quote one written with
-// seconds ("2026-11-01 02:00:00"), or YAML takes it for UTC. An expired
+// in the main configuration, whose YAML reader types scalars, quote one
+// written with seconds ("2026-11-01 02:00:00"), or it is taken for UTC; the
+// rules file keeps every value as written. An expired
 // rule is still loaded, and logged as expired: its sources stay known, and
 // their scans raise normal alerts naming it.
 //
