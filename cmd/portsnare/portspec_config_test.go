@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -62,5 +63,19 @@ func TestCheckConfigPortSpecsConsumers(t *testing.T) {
 		if code != exitUsage || !strings.Contains(stderr, c.want) || strings.Count(stderr, "\n") != 1 {
 			t.Errorf("%q: exit %d, want one problem %q; stderr:\n%s", c.spec, code, c.want, stderr)
 		}
+	}
+}
+
+// TestPortSpecsFromEnvironment: a list of specs in one variable splits
+// where one spec ends, not at every comma.
+func TestPortSpecsFromEnvironment(t *testing.T) {
+	t.Setenv("PORTSNARE_HONEYPORT_PORTS", "udp/53,123, 8000-8010/tcp, 2222,auto")
+	cfg, err := load(t, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"udp/53,123", "8000-8010/tcp", "2222", "auto"}
+	if !slices.Equal(cfg.Honeyport.Ports, want) {
+		t.Errorf("honeyport.ports = %q, want %q", cfg.Honeyport.Ports, want)
 	}
 }
