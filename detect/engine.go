@@ -20,6 +20,8 @@ type Stats struct {
 	Sources        int               // sources tracked now
 	Evictions      uint64            // sources evicted for room
 	Unjudged       uint64            // first contacts given up unjudged by a full wait queue
+	LoneKept       uint64            // first probes of untracked sources kept in a lone slot (see lone.go)
+	LoneTracked    uint64            // of them, sources tracked after all: they came back
 	Alerts         map[string]uint64 // by "action/phase"
 }
 
@@ -37,6 +39,7 @@ type Engine struct {
 	tab      *table
 	srcs     *sourceTable
 	lockstep *lockstepTable // decoy scans: sources sending identical probes in step
+	lone     *loneTable     // first probes of sources seen once (see lone.go)
 	tgts     *targets
 	active   map[netip.Addr]*source // sources with an open episode
 	orphans  bool                   // an outcome arrived before its probe ...
@@ -54,6 +57,7 @@ type Engine struct {
 	authorizing Probe   // the probe the policy is looking at (see authorize)
 
 	probes, replies, matched uint64
+	loneKept, loneAdopted    uint64
 	alerts                   map[string]uint64
 }
 
@@ -70,6 +74,7 @@ func New(cfg Config, sink Sink) (*Engine, error) {
 		sink:     sink,
 		tab:      newTable(cfg.ContactTableSize, secsOf(cfg.IdleTimeout)+1),
 		lockstep: newLockstepTable(lockSlotsFor(cfg.ContactTableSize)),
+		lone:     newLoneTable(loneSlotsFor(cfg.ContactTableSize)),
 		active:   make(map[netip.Addr]*source),
 		held:     make(map[netip.Addr]*source),
 		wait:     newWaitQueue(waitSlotsFor(cfg.ContactTableSize)),
@@ -169,6 +174,8 @@ func (e *Engine) Stats() Stats {
 		Sources:        e.srcs.len(),
 		Evictions:      e.srcs.evictions,
 		Unjudged:       e.wait.dropped + e.asks.dropped,
+		LoneKept:       e.loneKept,
+		LoneTracked:    e.loneAdopted,
 		Alerts:         a,
 	}
 }

@@ -23,7 +23,8 @@ func newLockstepTable(size int) *lockstepTable {
 }
 
 // observe records a first contact and pairs its source with any other source
-// that sent the identical probe within the decoy window.
+// that sent the identical probe within the decoy window. s is nil for a
+// source seen once (see lone.go): the slot remembers it all the same.
 func (l *lockstepTable) observe(e *Engine, s *source, p *Probe, ns ptime) {
 	k := hash5(kindLock, keyOf(p.Dst), uint64(p.Proto)<<16|uint64(p.DstPort), addrKey{}, uint64(p.SrcPort)<<32|uint64(p.Seq))
 	sl := &l.slots[k&l.mask]
@@ -38,7 +39,9 @@ func (l *lockstepTable) observe(e *Engine, s *source, p *Probe, ns ptime) {
 		}
 	}
 	for i := 0; i < int(sl.n); i++ {
-		s.addPartner(sl.srcs[i])
+		if s != nil {
+			s.addPartner(sl.srcs[i])
+		}
 		if o := e.lookup(sl.srcs[i]); o != nil {
 			o.addPartner(p.Src)
 		}

@@ -36,6 +36,14 @@ func (e *Engine) probe(p *Probe) bool {
 	if !e.isProbe(p, src, dst, ns, now) {
 		return false
 	}
+	if fam != famNeighbour {
+		// A source seen for the first time costs a lone slot only (see
+		// lone.go), until a second contact proves it more than a stray.
+		sa, sk := e.agg(p.Src, src)
+		if e.srcs.peekKey(sa, sk) == nil && e.loneEligible(p, fam) && e.keepLone(p, sk, src, dst, ns) {
+			return true
+		}
+	}
 	s := e.sourceOf(p, src, fam, ns)
 	odd := e.oddEvidence(s, p, ns)
 	ref := contactRef{dst: dst, port: p.DstPort, proto: p.Proto, fam: fam, tech: p.Technique}
@@ -63,8 +71,8 @@ func (e *Engine) noteTraffic(dst addrKey, ns ptime, now tsecs) {
 }
 
 // sourceOf returns the record of p's source — its IPv6 prefix's, where
-// sources are aggregated — counting the probe. A source idle for longer
-// than the idle timeout ends its episode and starts afresh.
+// sources are aggregated — counting the probe. A new record first takes
+// the source's lone probe, if one is kept.
 func (e *Engine) sourceOf(p *Probe, src addrKey, fam family, ns ptime) *source {
 	sa, sk := p.Src, src
 	if fam != famNeighbour {
@@ -73,10 +81,20 @@ func (e *Engine) sourceOf(p *Probe, src addrKey, fam family, ns ptime) *source {
 		sa, sk = e.agg(p.Src, src)
 	}
 	s, created := e.srcs.get(sa, sk, ns)
-	if !created && ns.sub(s.last) > e.cfg.IdleTimeout {
+	if created {
+		e.adoptLone(s, ns)
+	} else if ns.sub(s.last) > e.cfg.IdleTimeout {
+		// Idle for longer than the idle timeout: the episode ends, and
+		// the source starts afresh.
 		e.endEpisode(s, s.last, EndIdle)
 		e.srcs.renew(s, ns)
 	}
+	e.countProbe(s, p, ns)
+	return s
+}
+
+// countProbe counts probe p of s at packet time ns.
+func (e *Engine) countProbe(s *source, p *Probe, ns ptime) {
 	if s.probes == 0 {
 		s.first = ns // a new episode's first probe (a reset keeps the old time)
 	}
@@ -87,7 +105,6 @@ func (e *Engine) sourceOf(p *Probe, src addrKey, fam family, ns ptime) *source {
 	if e.aggregated(s) {
 		s.noteAddr(p.Src)
 	}
-	return s
 }
 
 // contactAgain handles a probe to a contact s made before: a neighbour

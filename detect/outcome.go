@@ -54,6 +54,9 @@ func (e *Engine) outcome(a *answer) {
 	if s != nil {
 		c = e.tab.find(contactKey(pk, s.gen, a.tk, a.proto, a.targetPort), a.now)
 	}
+	if c == nil && s == nil && f != famNeighbour && e.loneAnswer(a, pk) {
+		return
+	}
 	if c == nil {
 		switch {
 		case !a.sure || f == famNeighbour:
@@ -94,7 +97,7 @@ func (e *Engine) settle(s *source, c *slot, f family, a *answer) {
 		return
 	}
 	if f == famPort && a.out == Failed {
-		e.tgts.failed(e, s, a)
+		e.tgts.failed(e, s.shownAddr(), s, a)
 	}
 	e.evaluate(s, a.ns)
 }
@@ -103,7 +106,9 @@ func (e *Engine) settle(s *source, c *slot, f family, a *answer) {
 // answers to it, tracking it if new.
 func (e *Engine) unseenSource(a *answer, pa netip.Addr, pk addrKey) *source {
 	s, created := e.srcs.get(pa, pk, a.ns)
-	if !created && a.ns.sub(s.last) > e.cfg.IdleTimeout {
+	if created {
+		e.adoptLone(s, a.ns)
+	} else if a.ns.sub(s.last) > e.cfg.IdleTimeout {
 		e.endEpisode(s, s.last, EndIdle)
 		e.srcs.renew(s, a.ns)
 	}

@@ -77,8 +77,9 @@ func newTargets(e *Engine, size int) *targets {
 	return ts
 }
 
-// failed records that s's first contact a was refused.
-func (ts *targets) failed(e *Engine, s *source, a *answer) {
+// failed records that src's first contact a was refused; s is src's
+// record, nil for a source seen once (see lone.go).
+func (ts *targets) failed(e *Engine, src netip.Addr, s *source, a *answer) {
 	ns := a.ns
 	win := e.cfg.DistributedWindow
 	t, ok := ts.lru.Get(a.target)
@@ -90,7 +91,7 @@ func (ts *targets) failed(e *Engine, s *source, a *answer) {
 		ts.lru.Add(a.target, t)
 	}
 	t.last = max(t.last, ns)
-	i := t.contributor(s.shownAddr(), ns, win)
+	i := t.contributor(src, ns, win)
 	if i < 0 {
 		return
 	}
@@ -103,7 +104,7 @@ func (ts *targets) failed(e *Engine, s *source, a *answer) {
 		if t.members&(1<<i) == 0 && t.participants(ns, e)&(1<<i) != 0 {
 			t.members |= 1 << i
 		}
-		if s.ep.open && t.members&(1<<i) != 0 && t.contrib[i].episode == "" {
+		if s != nil && s.ep.open && t.members&(1<<i) != 0 && t.contrib[i].episode == "" {
 			t.contrib[i].episode = s.episodeID(e)
 		}
 		return

@@ -37,6 +37,7 @@ func TestTransitions(t *testing.T) {
 			b := newBed(t, nil)
 			src, dst := ip("198.51.100.7"), ip("192.0.2.10")
 			b.syn(src, dst, 40000, 22, 1)
+			b.syn(src, dst, 40000, 23, 1) // a second contact: the source is tracked
 			s := b.e.lookup(src)
 			sk, dk := keyOf(src), keyOf(dst)
 			now := b.e.secs(ptimeOf(b.now))

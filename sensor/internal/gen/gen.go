@@ -32,6 +32,10 @@ type Config struct {
 	Rate int
 	// Start is the first packet's time; zero means 2024-01-01T00:00:00Z.
 	Start time.Time
+	// Spoofed is how many background packets are instead SYNs from
+	// one-packet spoofed sources (a SYN flood), spread evenly; each comes
+	// from an address never used before, in 100.64.0.0/10.
+	Spoofed int
 }
 
 // Scan is the ground truth of one embedded scan.
@@ -67,13 +71,16 @@ func Write(w io.Writer, cfg Config) (Summary, error) {
 	if cfg.Rate < 0 {
 		return Summary{}, fmt.Errorf("gen: rate must be positive, got %d", cfg.Rate)
 	}
+	if cfg.Spoofed < 0 || cfg.Spoofed > maxSpoofed {
+		return Summary{}, fmt.Errorf("gen: spoofed sources must be between 0 and %d, got %d", maxSpoofed, cfg.Spoofed)
+	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x9e3779b97f4a7c15))
 	plans := planScans(rng)
 	var scanPkts int
 	for _, p := range plans {
 		scanPkts += len(p.pkts)
 	}
-	if cfg.Packets < 2*scanPkts {
+	if cfg.Packets-cfg.Spoofed < 2*scanPkts {
 		return Summary{}, fmt.Errorf("gen: %d packets leave no room for the scans' %d; ask for at least %d",
 			cfg.Packets, scanPkts, 2*scanPkts)
 	}
@@ -105,7 +112,11 @@ func Write(w io.Writer, cfg Config) (Summary, error) {
 			p = scans[si]
 			si++
 		} else {
-			bg.next(&p)
+			if bgPkts := cfg.Packets - scanPkts; cfg.Spoofed > 0 && (bi+1)*cfg.Spoofed/bgPkts > bi*cfg.Spoofed/bgPkts {
+				spoofedSYN(&p, bi*cfg.Spoofed/bgPkts)
+			} else {
+				bg.next(&p)
+			}
 			p.at = bgAt
 			bi++
 		}
