@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"runtime"
 	"testing"
 	"time"
@@ -23,42 +24,69 @@ func BenchmarkProbe(b *testing.B) {
 	}
 }
 
-// BenchmarkProbeManySources spreads probes over 100,000 sources.
+// BenchmarkProbeManySources spreads probes over 100,000 tracked sources,
+// each making two contacts in turn.
 func BenchmarkProbeManySources(b *testing.B) {
 	e, _ := New(DefaultConfig(), nil)
-	p := Probe{Time: t0, Dst: ip("10.9.0.2"), Proto: ProtoTCP, Technique: TechConnect, SrcPort: 1, DstPort: 443, FP: FPFullOptions}
+	p := Probe{Time: t0, Dst: ip("10.9.0.2"), Proto: ProtoTCP, Technique: TechConnect, SrcPort: 1, FP: FPFullOptions}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		p.Src = nth("10.64.0.0", i%100_000)
+		p.DstPort = 443 + uint16(i/100_000%2)
+		p.Seq = uint32(i)
 		p.Time = p.Time.Add(time.Microsecond)
 		e.Probe(&p)
 	}
 }
 
-// BenchmarkSourceMemory reports the heap cost of one tracked source (the
-// fixed-size contact table is allocated up front and not included).
-func BenchmarkSourceMemory(b *testing.B) {
-	const n = 100_000
-	var perSource float64
-	for b.Loop() {
-		cfg := DefaultConfig()
-		cfg.MaxSources = 2 * n
-		e, _ := New(cfg, nil)
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		p := Probe{Time: t0, Dst: ip("10.9.0.2"), Proto: ProtoTCP, Technique: TechSYN, SrcPort: 1, Window: 1024, FP: FPMSSOnly}
-		for i := 0; i < n; i++ {
-			p.Src = nth("10.64.0.0", i)
-			p.DstPort = 80
-			e.Probe(&p)
-			p.DstPort = 81 // a second contact moves it out of probation
-			e.Probe(&p)
-		}
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		perSource = float64(after.HeapAlloc-before.HeapAlloc) / n
-		runtime.KeepAlive(e)
+// BenchmarkProbeFlood is a spoofed flood: every probe from a source never
+// seen before.
+func BenchmarkProbeFlood(b *testing.B) {
+	e, _ := New(DefaultConfig(), nil)
+	p := Probe{Time: t0, Dst: ip("10.9.0.2"), Proto: ProtoTCP, Technique: TechSYN, SrcPort: 1, DstPort: 80, Window: 512}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		p.Src = nth("100.64.0.0", i%(1<<22))
+		p.Seq = uint32(i)
+		p.Time = p.Time.Add(time.Microsecond)
+		e.Probe(&p)
 	}
-	b.ReportMetric(perSource, "bytes/source")
+}
+
+// BenchmarkSourceMemory reports the heap cost of a tracked source at 1M
+// sources (the fixed-size tables are allocated up front and not included):
+// sources of two contacts, as most are, and sources of ten, which carry
+// the detail their alerts would describe (see detail.go).
+func BenchmarkSourceMemory(b *testing.B) {
+	const n = 1_000_000
+	for _, contacts := range []int{2, 10} {
+		b.Run(fmt.Sprintf("contacts=%d", contacts), func(b *testing.B) {
+			var perSource float64
+			for b.Loop() {
+				cfg := DefaultConfig()
+				cfg.MaxSources = 2 * n
+				e, _ := New(cfg, nil)
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				p := Probe{Time: t0, Dst: ip("10.9.0.2"), Proto: ProtoTCP, Technique: TechSYN, SrcPort: 1, Window: 1024, FP: FPMSSOnly}
+				for i := 0; i < n; i++ {
+					p.Src = nth("10.64.0.0", i)
+					p.Seq = uint32(i) // sources in lock-step would be decoys
+					for c := range contacts {
+						p.DstPort = 80 + uint16(c)
+						e.Probe(&p)
+					}
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				if st := e.Stats(); st.Sources != n {
+					b.Fatalf("%d sources tracked, want %d", st.Sources, n)
+				}
+				perSource = float64(after.HeapAlloc-before.HeapAlloc) / n
+				runtime.KeepAlive(e)
+			}
+			b.ReportMetric(perSource, "bytes/source")
+		})
+	}
 }

@@ -41,15 +41,15 @@ type Engine struct {
 	lockstep *lockstepTable // decoy scans: sources sending identical probes in step
 	lone     *loneTable     // first probes of sources seen once (see lone.go)
 	tgts     *targets
-	active   map[netip.Addr]*source // sources with an open episode
-	orphans  bool                   // an outcome arrived before its probe ...
-	orphanAt tsecs                  // ... this recently (table seconds)
-	held     map[netip.Addr]*source // sources whose verdict waits (see mustHold)
-	wait     *waitQueue             // first contacts awaiting their answer
-	asks     *waitQueue             // neighbour asks awaiting their answer and use
-	deferred *deferQueue            // answers whose probe has not been seen (see deferQueue)
-	askAt    ptime                  // packet time of the latest neighbour ask
-	sent     [sentSlots]sentMark    // recent first-contact destinations (see ask)
+	active   map[addrKey]*source // sources with an open episode
+	orphans  bool                // an outcome arrived before its probe ...
+	orphanAt tsecs               // ... this recently (table seconds)
+	held     map[addrKey]*source // sources whose verdict waits (see mustHold)
+	wait     *waitQueue          // first contacts awaiting their answer
+	asks     *waitQueue          // neighbour asks awaiting their answer and use
+	deferred *deferQueue         // answers whose probe has not been seen (see deferQueue)
+	askAt    ptime               // packet time of the latest neighbour ask
+	sent     [sentSlots]sentMark // recent first-contact destinations (see ask)
 
 	dark        darkSet // dark ports and the hosts they are watched on
 	aggregates  bool    // IPv6 sources are tracked by prefix
@@ -75,8 +75,8 @@ func New(cfg Config, sink Sink) (*Engine, error) {
 		tab:      newTable(cfg.ContactTableSize, secsOf(cfg.IdleTimeout)+1),
 		lockstep: newLockstepTable(lockSlotsFor(cfg.ContactTableSize)),
 		lone:     newLoneTable(loneSlotsFor(cfg.ContactTableSize)),
-		active:   make(map[netip.Addr]*source),
-		held:     make(map[netip.Addr]*source),
+		active:   make(map[addrKey]*source),
+		held:     make(map[addrKey]*source),
 		wait:     newWaitQueue(waitSlotsFor(cfg.ContactTableSize)),
 		asks:     newWaitQueue(waitSlotsFor(cfg.ContactTableSize) / 4),
 		deferred: newDeferQueue(waitSlotsFor(cfg.ContactTableSize) / 4),
@@ -101,7 +101,7 @@ func (e *Engine) Tick(now time.Time) {
 	ns := ptimeOf(now)
 	e.expire(ns)
 	for _, s := range e.sorted(e.held) {
-		if ns >= s.ep.holdUntil {
+		if ns >= s.x.ep.holdUntil {
 			e.evaluate(s, ns)
 		}
 	}
@@ -120,14 +120,14 @@ func (e *Engine) Flush(now time.Time) {
 	ns := ptimeOf(now)
 	e.expireAll(ns)
 	for _, s := range e.sorted(e.held) {
-		if s.ep.holdAsks && ns < s.ep.holdUntil && !e.sweepsWithoutRepeat(s) {
+		if s.x.ep.holdAsks && ns < s.x.ep.holdUntil && !e.sweepsWithoutRepeat(s) {
 			// Cut short before the asks could repeat, and nothing else
 			// says sweep: not raised.
-			s.ep.holdUntil = 0
-			delete(e.held, s.addr)
+			s.x.ep.holdUntil = 0
+			delete(e.held, s.key)
 			continue
 		}
-		s.ep.holdUntil = min(s.ep.holdUntil, ns)
+		s.x.ep.holdUntil = min(s.x.ep.holdUntil, ns)
 		e.evaluate(s, ns)
 	}
 	for _, s := range e.sorted(e.active) {
@@ -138,13 +138,13 @@ func (e *Engine) Flush(now time.Time) {
 
 // sorted returns m's sources by first packet time, then address, as a
 // slice of its own: visiting them may change m.
-func (e *Engine) sorted(m map[netip.Addr]*source) []*source {
+func (e *Engine) sorted(m map[addrKey]*source) []*source {
 	order := make([]*source, 0, len(m))
 	for _, s := range m {
 		order = append(order, s)
 	}
 	slices.SortFunc(order, func(a, b *source) int {
-		return cmp.Or(cmp.Compare(a.first, b.first), a.addr.Compare(b.addr))
+		return cmp.Or(cmp.Compare(a.first, b.first), a.address().Compare(b.address()))
 	})
 	return order
 }
@@ -183,5 +183,5 @@ func (e *Engine) Stats() Stats {
 // evicted is called when a source is pushed out for room.
 func (e *Engine) evicted(s *source) {
 	e.endEpisode(s, s.last, EndEvicted)
-	delete(e.held, s.addr)
+	delete(e.held, s.key)
 }

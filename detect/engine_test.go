@@ -75,7 +75,7 @@ func TestDNSServerAnsweringManyPortsIsQuiet(t *testing.T) {
 	}
 	b.flush()
 	b.expectNone()
-	if s := b.e.srcs.peek(resolver); s != nil && s.contacts > 0 {
+	if s := b.e.lookup(resolver); s != nil && s.contacts > 0 {
 		t.Errorf("resolver has %d first contacts", s.contacts)
 	}
 }
@@ -515,7 +515,7 @@ func TestLateAnswersKeepTheScore(t *testing.T) {
 	for i := 1; i <= 4; i++ {
 		b.reply(scanner, target, ProtoTCP, 1, uint16(i), Failed) // late refusals
 	}
-	s := b.e.srcs.peek(scanner)
+	s := b.e.lookup(scanner)
 	if s.score != 4 || s.unanswered != 0 || s.failed != 4 {
 		t.Errorf("score %d unanswered %d failed %d, want 4 0 4", s.score, s.unanswered, s.failed)
 	}

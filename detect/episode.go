@@ -35,7 +35,7 @@ type episode struct {
 
 // episodeID is the id of s's current scan episode.
 func (s *source) episodeID(e *Engine) string {
-	return eventID(e.cfg.Sensor, s.addr.String(), nsString(s.ep.start))
+	return eventID(e.cfg.Sensor, s.address().String(), nsString(s.x.ep.start))
 }
 
 func (s *source) breadth() uint32 {
@@ -49,36 +49,37 @@ func grown(n uint32, factor int) uint32 {
 }
 
 func (e *Engine) startEpisode(s *source, v verdict, ns ptime) {
-	s.ep.open = true
-	s.ep.v = v
-	s.ep.start = s.first
-	s.ep.seq = 0
-	s.ep.nextUpdate = grown(s.breadth(), e.cfg.UpdateFactor)
-	s.ep.members = e.decoyMembers(s)
-	s.ep.face = noAddr
-	s.ep.shape = ""
-	if len(s.ep.members) > 0 {
-		s.ep.v = verdict{ActionDecoyPortscan, "lockstep"}
-		s.ep.face = s.shownAddr()
+	s.more()
+	s.x.ep.open = true
+	s.x.ep.v = v
+	s.x.ep.start = s.first
+	s.x.ep.seq = 0
+	s.x.ep.nextUpdate = grown(s.breadth(), e.cfg.UpdateFactor)
+	s.x.ep.members = e.decoyMembers(s)
+	s.x.ep.face = noAddr
+	s.x.ep.shape = ""
+	if len(s.x.ep.members) > 0 {
+		s.x.ep.v = verdict{ActionDecoyPortscan, "lockstep"}
+		s.x.ep.face = s.shownAddr()
 		best := s.answered
-		for _, m := range s.ep.members {
+		for _, m := range s.x.ep.members {
 			if ms := e.lookup(m); ms != nil && ms.answered > best {
-				s.ep.face, best = m, ms.answered
+				s.x.ep.face, best = m, ms.answered
 			}
 		}
 	}
 	e.srcs.promote(s) // an alerted source must not be the first to go
-	e.active[s.addr] = s
+	e.active[s.key] = s
 	e.raise(s, PhaseStart, ns, "")
 }
 
 // progress raises an update when the episode's breadth has grown by the
 // update factor, re-reading the shape (a portscan may become a blockscan).
 func (e *Engine) progress(s *source, ns ptime) {
-	if s.breadth() < s.ep.nextUpdate {
+	if s.breadth() < s.x.ep.nextUpdate {
 		return
 	}
-	s.ep.nextUpdate = grown(s.breadth(), e.cfg.UpdateFactor)
+	s.x.ep.nextUpdate = grown(s.breadth(), e.cfg.UpdateFactor)
 	e.reshape(s)
 	e.raise(s, PhaseUpdate, ns, "")
 }
@@ -86,15 +87,15 @@ func (e *Engine) progress(s *source, ns ptime) {
 // reshape re-reads the source's shape. The action stays the episode's;
 // a changed shape is named in the alert.
 func (e *Engine) reshape(s *source) {
-	if s.ep.v.action == ActionDecoyPortscan {
+	if s.x.ep.v.action == ActionDecoyPortscan {
 		return
 	}
 	v := e.judge(s)
 	switch {
-	case v.action == "" || v.action == s.ep.v.action:
-		s.ep.shape = ""
-	case rank[v.action] > rank[s.ep.v.action] || s.ep.shape != "":
-		s.ep.shape = v.action
+	case v.action == "" || v.action == s.x.ep.v.action:
+		s.x.ep.shape = ""
+	case rank[v.action] > rank[s.x.ep.v.action] || s.x.ep.shape != "":
+		s.x.ep.shape = v.action
 	}
 }
 
@@ -108,22 +109,22 @@ var rank = map[Action]int{
 // endEpisode ends the source's open episodes — scan and honeyport — with
 // their summaries and starts the source afresh.
 func (e *Engine) endEpisode(s *source, ns ptime, why EndReason) {
-	if !s.ep.open && (s.hp == nil || !s.hp.open) {
+	if s.x == nil || !s.x.ep.open && (s.x.hp == nil || !s.x.hp.open) {
 		return
 	}
-	if s.ep.open {
+	if s.x.ep.open {
 		e.reshape(s)
 		e.raise(s, PhaseEnd, ns, why)
-		s.ep.open = false
+		s.x.ep.open = false
 	}
-	if s.hp != nil && s.hp.open {
+	if s.x.hp != nil && s.x.hp.open {
 		e.raiseHoney(s, PhaseEnd, ns, why)
-		s.hp.open = false
+		s.x.hp.open = false
 	}
-	delete(e.active, s.addr)
-	for _, m := range s.ep.members {
-		if ms := e.lookup(m); ms != nil && ms.leader == s.addr {
-			ms.leader = noAddr
+	delete(e.active, s.key)
+	for _, m := range s.x.ep.members {
+		if ms := e.lookup(m); ms != nil && ms.x != nil && ms.x.leader == s.address() {
+			ms.x.leader = noAddr
 		}
 	}
 	// The next probe from this source starts a new episode from scratch.
@@ -210,15 +211,15 @@ func transport(t Technique) string {
 }
 
 func (e *Engine) buildAlert(s *source, phase Phase, ns ptime, why EndReason) *Alert {
-	v := s.ep.v
+	v := s.x.ep.v
 	tech := s.technique(v.action)
 	epID := s.episodeID(e)
 	src := s.shownAddr().String()
-	if s.ep.face.IsValid() {
-		src = s.ep.face.String()
+	if s.x.ep.face.IsValid() {
+		src = s.x.ep.face.String()
 	}
-	s.ep.seq++
-	a := e.newAlert(v.action, phase, epID, s.ep.seq, s.first, s.last, ns)
+	s.x.ep.seq++
+	a := e.newAlert(v.action, phase, epID, s.x.ep.seq, s.first, s.last, ns)
 	a.Source = Endpoint{IP: src}
 	a.Network = Network{Transport: transport(tech)}
 	a.Portsnare.Scan = ScanData{
@@ -235,43 +236,43 @@ func (e *Engine) buildAlert(s *source, phase Phase, ns ptime, why EndReason) *Al
 		Retried:    s.retried,
 		Unseen:     s.unseen,
 		Reason:     v.reason,
-		Shape:      s.ep.shape,
+		Shape:      s.x.ep.shape,
 		EndReason:  why,
 	}
 	if tech == TechARP || tech == TechNDP {
 		a.Portsnare.Scan.Hosts = s.nbrAsks // the addresses asked for
 	}
-	if e.aggregated(s) && s.v6 != nil {
+	if e.aggregated(s) && s.x.v6 != nil {
 		bits := e.cfg.IPv6PrefixLen
-		a.Portsnare.Scan.SourcePrefix = netip.PrefixFrom(s.addr, bits).String()
-		addrs := make([]string, min(int(s.v6.n), e.cfg.Samples))
+		a.Portsnare.Scan.SourcePrefix = netip.PrefixFrom(s.address(), bits).String()
+		addrs := make([]string, min(int(s.x.v6.n), e.cfg.Samples))
 		for i := range addrs {
-			addrs[i] = s.v6.addrs[i].String()
+			addrs[i] = s.x.v6.addrs[i].String()
 		}
 		a.Portsnare.Scan.SourceAddresses = addrs
 	}
 	a.Portsnare.Suppressed, a.Portsnare.Allowlist = allowlistOf(s)
-	n := min(int(s.nPorts), e.cfg.Samples)
-	a.Portsnare.Scan.PortsSample = append([]uint16{}, s.portsSample[:n]...)
-	n = min(int(s.nHosts), e.cfg.Samples)
+	n := min(int(s.x.nPorts), e.cfg.Samples)
+	a.Portsnare.Scan.PortsSample = append([]uint16{}, s.x.portsSample[:n]...)
+	n = min(int(s.x.nHosts), e.cfg.Samples)
 	hosts := make([]string, n)
 	for i := range hosts {
-		hosts[i] = s.hostsSample[i].String()
+		hosts[i] = addrOfKey(s.x.hostsSample[i]).String()
 	}
 	a.Portsnare.Scan.HostsSample = hosts
 	related := []string{src}
 	single := v.action == ActionPortscan || v.action == ActionIPProtoScan || v.action == ActionDecoyPortscan ||
 		v.action == ActionOSScan || s.hosts == 1
-	if single && s.maxHost.IsValid() {
-		a.Destination = &Endpoint{IP: s.maxHost.String()}
+	if single && s.x.maxHost.IsValid() {
+		a.Destination = &Endpoint{IP: s.x.maxHost.String()}
 	} else if single && s.hosts == 1 {
-		a.Destination = &Endpoint{IP: s.hostsSample[0].String()}
+		a.Destination = &Endpoint{IP: addrOfKey(s.x.hostsSample[0]).String()}
 	}
 	a.Portsnare.Scan.HoneyportTouches = s.decoyContacts
-	if len(s.ep.members) > 0 {
+	if len(s.x.ep.members) > 0 {
 		srcs := []string{src}
-		for _, m := range append([]netip.Addr{s.shownAddr()}, s.ep.members...) {
-			if m != s.ep.face {
+		for _, m := range append([]netip.Addr{s.shownAddr()}, s.x.ep.members...) {
+			if m != s.x.ep.face {
 				srcs = append(srcs, m.String())
 			}
 		}
@@ -283,8 +284,8 @@ func (e *Engine) buildAlert(s *source, phase Phase, ns ptime, why EndReason) *Al
 	}
 	a.Related.IP = related
 	a.Message = message(a, s)
-	if s.ep.shape != "" {
-		a.Message += "; its probes now make a " + string(s.ep.shape)
+	if s.x.ep.shape != "" {
+		a.Message += "; its probes now make a " + string(s.x.ep.shape)
 	}
 	return a
 }

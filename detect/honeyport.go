@@ -46,17 +46,18 @@ func (e *Engine) touched(t *Touch) {
 	}
 	same := false // the same connection touched before: capture saw its SYN, then the decoy accepted it
 	if c := e.tab.find(contactKey(s.key, s.gen, keyOf(t.Dst), t.Proto, t.DstPort), now); c != nil {
-		same = contactState(c.n) == stDecoy && c.sport == t.SrcPort && s.hp != nil && s.hp.open
+		same = contactState(c.n) == stDecoy && c.sport == t.SrcPort && s.x != nil && s.x.hp != nil && s.x.hp.open
 		ref := contactRef{dst: keyOf(t.Dst), port: t.DstPort, proto: t.Proto, fam: famPort, tech: TechHoneyport}
 		e.transition(s, c, ref, evDecoy, now)
 	}
-	if s.hp == nil {
-		s.hp = &honeyEpisode{}
+	x := s.more()
+	if x.hp == nil {
+		x.hp = &honeyEpisode{}
 	}
-	hp := s.hp
+	hp := x.hp
 	if !hp.open {
 		*hp = honeyEpisode{open: true, start: ns, first: *t, nextUpdate: uint32(e.cfg.UpdateFactor)}
-		e.active[s.addr] = s
+		e.active[s.key] = s
 	}
 	hp.handshake = hp.handshake || t.Handshake
 	if same {
@@ -94,9 +95,9 @@ func (hp *honeyEpisode) addPort(p uint16) {
 }
 
 func (e *Engine) raiseHoney(s *source, phase Phase, ns ptime, why EndReason) {
-	hp := s.hp
+	hp := s.x.hp
 	src := s.shownAddr().String()
-	epID := eventID(e.cfg.Sensor, "honeyport", s.addr.String(), nsString(hp.start))
+	epID := eventID(e.cfg.Sensor, "honeyport", s.address().String(), nsString(hp.start))
 	hp.seq++
 	proto := "udp"
 	if hp.first.Proto == ProtoTCP {
@@ -132,7 +133,7 @@ func (e *Engine) raiseHoney(s *source, phase Phase, ns ptime, why EndReason) {
 		FirstBytes: hp.first.First, Touches: hp.touches,
 		PortsSample: append([]uint16{}, hp.ports[:hp.nPorts]...),
 	}
-	if s.ep.open {
+	if s.open() {
 		a.Portsnare.ScanEpisode = s.episodeID(e)
 	}
 	a.Portsnare.Suppressed, a.Portsnare.Allowlist = allowlistOf(s)

@@ -40,10 +40,10 @@ func (l *lockstepTable) observe(e *Engine, s *source, p *Probe, ns ptime) {
 	}
 	for i := 0; i < int(sl.n); i++ {
 		if s != nil {
-			s.addPartner(sl.srcs[i])
+			s.more().addPartner(sl.srcs[i])
 		}
 		if o := e.lookup(sl.srcs[i]); o != nil {
-			o.addPartner(p.Src)
+			o.more().addPartner(p.Src)
 		}
 	}
 	if int(sl.n) < len(sl.srcs) {
@@ -56,8 +56,11 @@ func (l *lockstepTable) observe(e *Engine, s *source, p *Probe, ns ptime) {
 // its decoys, and folds them into s's episode.
 func (e *Engine) decoyMembers(s *source) []netip.Addr {
 	var m []netip.Addr
-	for i := range s.partners {
-		pt := &s.partners[i]
+	if s.x == nil {
+		return nil
+	}
+	for i := range s.x.partners {
+		pt := &s.x.partners[i]
 		if pt.n < uint32(e.cfg.DecoyMinProbes) {
 			continue
 		}
@@ -68,10 +71,10 @@ func (e *Engine) decoyMembers(s *source) []netip.Addr {
 	}
 	for _, a := range m {
 		if o := e.lookup(a); o != nil {
-			o.leader = s.addr
-			if o.ep.holdUntil != 0 {
-				o.ep.holdUntil = 0
-				delete(e.held, a)
+			o.more().leader = s.address()
+			if o.x.ep.holdUntil != 0 {
+				o.x.ep.holdUntil = 0
+				delete(e.held, o.key)
 			}
 		}
 	}

@@ -157,15 +157,6 @@ func (e *Engine) adoptLone(s *source, ns ptime) {
 	}
 }
 
-// aggKey is k as sources are tracked: an IPv6 address's prefix, where
-// sources are aggregated.
-func (e *Engine) aggKey(k addrKey) addrKey {
-	if !e.aggregates || k.hi == 0 && k.lo>>32 == 0xffff || k.hi>>54 == 0xfe80>>6 {
-		return k
-	}
-	return addrKey{k.hi & e.v6mask.hi, k.lo & e.v6mask.lo}
-}
-
 // addrOfKey is the address of key k (without zone: captures carry none).
 func addrOfKey(k addrKey) netip.Addr {
 	if k.hi == 0 && k.lo>>32 == 0xffff {

@@ -46,9 +46,10 @@ const sweepPace = time.Second
 // unanswered tells whether the neighbour answered it either.
 func (e *Engine) discovered(s *source, t ptime, unanswered bool) {
 	s.nbrFound++
-	s.nbrPaced.add(t, sweepPace)
+	x := s.more()
+	x.nbrPaced.add(t, sweepPace)
 	if unanswered {
-		s.nbrBurst.add(t, e.cfg.BurstWindow)
+		x.nbrBurst.add(t, e.cfg.BurstWindow)
 	}
 }
 

@@ -39,8 +39,8 @@ func (e *Engine) probe(p *Probe) bool {
 	if fam != famNeighbour {
 		// A source seen for the first time costs a lone slot only (see
 		// lone.go), until a second contact proves it more than a stray.
-		sa, sk := e.agg(p.Src, src)
-		if e.srcs.peekKey(sa, sk) == nil && e.loneEligible(p, fam) && e.keepLone(p, sk, src, dst, ns) {
+		sk := e.aggKey(src)
+		if e.srcs.peekKey(sk) == nil && e.loneEligible(p, fam) && e.keepLone(p, sk, src, dst, ns) {
 			return true
 		}
 	}
@@ -74,13 +74,13 @@ func (e *Engine) noteTraffic(dst addrKey, ns ptime, now tsecs) {
 // sources are aggregated — counting the probe. A new record first takes
 // the source's lone probe, if one is kept.
 func (e *Engine) sourceOf(p *Probe, src addrKey, fam family, ns ptime) *source {
-	sa, sk := p.Src, src
+	sk := src
 	if fam != famNeighbour {
 		// Neighbour asks come from the link, whose hosts all share the
 		// prefix: they are judged per address.
-		sa, sk = e.agg(p.Src, src)
+		sk = e.aggKey(src)
 	}
-	s, created := e.srcs.get(sa, sk, ns)
+	s, created := e.srcs.get(sk, ns)
 	if created {
 		e.adoptLone(s, ns)
 	} else if ns.sub(s.last) > e.cfg.IdleTimeout {
@@ -248,60 +248,68 @@ func (e *Engine) repeat(s *source, c *slot, p *Probe) {
 	}
 }
 
-// firstContact updates the source's breadth counters for a new contact.
+// firstContact updates the source's breadth counters for a new contact,
+// and notes what it adds to the source's description (see detail.go).
 func (e *Engine) firstContact(s *source, p *Probe, src, dst addrKey, now tsecs) {
 	ns := ptimeOf(p.Time)
-	s.tech[p.Technique]++
 	e.toolEvidence(s, p)
 
 	if familyOf(p.Proto, p.DstPort) == famNeighbour {
 		// Neighbour asks count towards neighbour discovery only: a host
 		// asking for its gateway has not probed a host.
 		s.nbrAsks++
-		s.nbrOrder.step(dst.lo, ns)
+		x := s.more()
+		x.tech[p.Technique]++
+		x.nbrOrder.step(dst.lo, ns)
 		return
 	}
 	s.contacts++
+	n := contactNote{dst: dst, at: ns, port: p.DstPort, proto: p.Proto, tech: p.Technique}
 	// One record per (source, host) counts the ports (n) and IP protocols
 	// (seq) probed there; its creation marks a new host.
 	h, isNew := e.tab.upsert(hash5(kindHostPorts, src, s.gen, dst, 0), now, s.prio())
 	if isNew {
 		s.hosts++
-		s.addHostSample(p.Dst)
-		s.hostOrder.step(dst.lo, ns)
+		n.what |= noteNewHost
 	}
 
 	switch p.Technique {
 	case TechIPProto:
+		s.ipproto++
 		h.seq++
 		if h.seq > s.maxProtosOnHost {
-			s.maxProtosOnHost, s.maxHost = h.seq, p.Dst
+			s.maxProtosOnHost = h.seq
+			n.what |= noteMaxHost
 		}
+		s.note(n)
 		return
 	case TechICMP:
 		e.countPing(s, p, src, now)
+		s.note(n)
 		return
 	}
 
 	h.n++
 	if h.n > s.maxPortsOnHost {
-		s.maxPortsOnHost, s.maxHost = h.n, p.Dst
+		s.maxPortsOnHost = h.n
+		n.what |= noteMaxHost
 	}
 	if h.n > 1 {
-		s.portOrder.step(uint64(p.DstPort), ns)
+		n.what |= notePortStep
 	} else {
-		s.portOrder.mark(uint64(p.DstPort), ns)
+		n.what |= notePortMark
 	}
 
 	ph, isNew := e.tab.upsert(hash5(kindPortHosts, src, s.gen, addrKey{}, uint64(p.Proto)<<16|uint64(p.DstPort)), now, s.prio())
 	if isNew {
 		s.ports++
-		s.addPortSample(p.DstPort)
+		n.what |= noteNewPort
 	}
 	ph.n++
 	if ph.n > s.maxHostsOnPort {
 		s.maxHostsOnPort, s.maxPort, s.maxProto = ph.n, p.DstPort, p.Proto
 	}
+	s.note(n)
 }
 
 // countPing counts hosts sent echo, timestamp or address-mask requests.

@@ -40,7 +40,7 @@ func (e *Engine) oddEvidence(s *source, p *Probe, ns ptime) bool {
 	}
 	if oddProbe(p) {
 		s.odd++
-		s.oddBurst.add(ns, e.cfg.BurstWindow)
+		s.more().oddBurst.add(ns, e.cfg.BurstWindow)
 		counted = true
 	}
 	return counted
@@ -55,8 +55,8 @@ func (e *Engine) challengeACK(p *Probe, src, dst addrKey, ns ptime, now tsecs) b
 	if p.Technique != TechACK {
 		return false
 	}
-	da, dk := e.agg(p.Dst, dst)
-	s := e.srcs.peekKey(da, dk)
+	dk := e.aggKey(dst)
+	s := e.srcs.peekKey(dk)
 	if s == nil {
 		return false
 	}

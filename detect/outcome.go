@@ -45,11 +45,11 @@ func (e *Engine) Reply(r *Reply) {
 // outcome records what became of the first contact prober→target:port.
 func (e *Engine) outcome(a *answer) {
 	f := familyOf(a.proto, a.targetPort)
-	pa, pk := a.prober, a.pk
+	pk := a.pk
 	if f != famNeighbour {
-		pa, pk = e.agg(a.prober, a.pk) // neighbour asks are tracked per address (see Probe)
+		pk = e.aggKey(a.pk) // neighbour asks are tracked per address (see Probe)
 	}
-	s := e.srcs.peekKey(pa, pk)
+	s := e.srcs.peekKey(pk)
 	var c *slot
 	if s != nil {
 		c = e.tab.find(contactKey(pk, s.gen, a.tk, a.proto, a.targetPort), a.now)
@@ -81,7 +81,7 @@ func (e *Engine) outcome(a *answer) {
 		// successes too, so that a client's accepted connections weigh
 		// against its refusals on an asymmetric tap as they do elsewhere.
 		if s == nil {
-			s = e.unseenSource(a, pa, pk)
+			s = e.unseenSource(a, pk)
 		}
 		e.deferInference(s, a, pk)
 		return
@@ -104,8 +104,8 @@ func (e *Engine) settle(s *source, c *slot, f family, a *answer) {
 
 // unseenSource returns the source for a prober known so far only from the
 // answers to it, tracking it if new.
-func (e *Engine) unseenSource(a *answer, pa netip.Addr, pk addrKey) *source {
-	s, created := e.srcs.get(pa, pk, a.ns)
+func (e *Engine) unseenSource(a *answer, pk addrKey) *source {
+	s, created := e.srcs.get(pk, a.ns)
 	if created {
 		e.adoptLone(s, a.ns)
 	} else if a.ns.sub(s.last) > e.cfg.IdleTimeout {

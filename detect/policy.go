@@ -34,24 +34,27 @@ func (e *Engine) authorize(s *source, p *Probe) {
 	// heap on every call.
 	e.authorizing = *p
 	rule, in := e.policy.Authorize(&e.authorizing)
-	if !s.authorized {
-		s.authorized = true
-		s.rule = rule
-		s.exceeded = rule != "" && !in
+	if !s.is(authorized) {
+		s.set(authorized, true)
+		if rule != "" {
+			s.more().rule = rule
+		}
+		s.set(exceeded, rule != "" && !in)
 		return
 	}
 	// In scope of any covering rule is in scope. A probe no rule covers any
 	// more (the rule was removed by a reload) leaves the episode's verdict
 	// as it was: reloads change the next episode.
-	if s.rule != "" && !s.exceeded && rule != "" && !in {
-		s.exceeded = true
+	if s.rule() != "" && !s.is(exceeded) && rule != "" && !in {
+		s.set(exceeded, true)
 	}
 }
 
 // allowlistOf gives the alert fields for s's authorization.
 func allowlistOf(s *source) (suppressed bool, a *Allowlist) {
-	if s.rule == "" {
+	r := s.rule()
+	if r == "" {
 		return false, nil
 	}
-	return !s.exceeded, &Allowlist{Rule: s.rule, Exceeded: s.exceeded}
+	return !s.is(exceeded), &Allowlist{Rule: r, Exceeded: s.is(exceeded)}
 }

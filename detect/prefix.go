@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"encoding/binary"
 	"net/netip"
 )
 
@@ -33,44 +32,41 @@ func v6Mask(bits int) addrKey {
 	return m
 }
 
-// agg returns the address and key a source is tracked under.
-func (e *Engine) agg(a netip.Addr, k addrKey) (netip.Addr, addrKey) {
-	if !e.aggregates || a.Is4() || a.Is4In6() || a.IsLinkLocalUnicast() {
-		return a, k
+// aggregable reports whether the address of key k is tracked by prefix:
+// an IPv6 address neither IPv4-mapped nor link-local, when the engine
+// aggregates.
+func (e *Engine) aggregable(k addrKey) bool {
+	return e.aggregates && !(k.hi == 0 && k.lo>>32 == 0xffff) && k.hi>>54 != 0xfe80>>6
+}
+
+// aggKey is the key a source with address key k is tracked under: its
+// prefix's, where sources are aggregated.
+func (e *Engine) aggKey(k addrKey) addrKey {
+	if !e.aggregable(k) {
+		return k
 	}
-	m := addrKey{k.hi & e.v6mask.hi, k.lo & e.v6mask.lo}
-	if m == k {
-		return a, k
-	}
-	var b [16]byte
-	binary.BigEndian.PutUint64(b[:8], m.hi)
-	binary.BigEndian.PutUint64(b[8:], m.lo)
-	return netip.AddrFrom16(b), m
+	return addrKey{k.hi & e.v6mask.hi, k.lo & e.v6mask.lo}
 }
 
 // aggregated reports whether s stands for an IPv6 prefix (a source tracked
 // per address for its neighbour asks does not, though its address is in one).
 func (e *Engine) aggregated(s *source) bool {
-	if !e.aggregates || !s.addr.Is6() || s.addr.Is4In6() || s.addr.IsLinkLocalUnicast() {
-		return false
-	}
-	_, k := e.agg(s.addr, s.key)
-	return k == s.key
+	return e.aggregable(s.key) && e.aggKey(s.key) == s.key
 }
 
 // lookup returns the tracked source for address a, if any, without
 // changing its recency.
 func (e *Engine) lookup(a netip.Addr) *source {
-	sa, sk := e.agg(a, keyOf(a))
-	return e.srcs.peekKey(sa, sk)
+	return e.srcs.peekKey(e.aggKey(keyOf(a)))
 }
 
 // noteAddr records that address a, inside s's prefix, sent a probe.
 func (s *source) noteAddr(a netip.Addr) {
-	v := s.v6
+	x := s.more()
+	v := x.v6
 	if v == nil {
 		v = &prefixAddrs{}
-		s.v6 = v
+		x.v6 = v
 	}
 	for i := 0; i < int(v.n); i++ {
 		if v.addrs[i] == a {
@@ -87,8 +83,8 @@ func (s *source) noteAddr(a netip.Addr) {
 // shownAddr is the address an alert names as the source: for a prefix, the
 // first address seen in it.
 func (s *source) shownAddr() netip.Addr {
-	if s.v6 != nil && s.v6.n > 0 {
-		return s.v6.addrs[0]
+	if s.x != nil && s.x.v6 != nil && s.x.v6.n > 0 {
+		return s.x.v6.addrs[0]
 	}
-	return s.addr
+	return s.address()
 }

@@ -5,29 +5,29 @@ import (
 	"time"
 )
 
-// maxSamples bounds the ports and hosts an alert can list; source state keeps
-// them inline so that tracking a source never allocates beyond its record.
+// maxSamples bounds the ports and hosts an alert can list.
 const maxSamples = 16
 
-// source is what the engine remembers about one source address. It is a
-// fixed-size record (no maps or slices), recycled when evicted, so probes
-// from a source already tracked allocate nothing; a new source costs the
-// LRU's list entry (golang-lru allocates one per insertion).
+// source is what the engine remembers about one source address: the
+// counters its verdict is read from, in a small fixed-size record that is
+// recycled when evicted, so that probes from a source already tracked
+// allocate nothing. What only its alerts describe — samples of hosts and
+// ports, the order of its probes, techniques, its episode — lives in a
+// detail record (see detail.go), allocated once the source makes its third
+// contact or gives evidence of another kind: most sources never do, and
+// their memory is what bounds a sensor's.
 type source struct {
 	// Hot fields, read by every probe, come first and share cache lines.
-	// addr is the tracked address: the source itself or, for an IPv6
-	// source aggregated by prefix, the prefix's first address (see agg).
-	addr      netip.Addr
-	key       addrKey
-	gen       uint64 // generation: keys into the tables include it, so a reset forgets
-	first     ptime  // packet time of the episode's first probe
-	last      ptime
-	touched   ptime // last LRU recency refresh (see sourceTable.front)
-	probes    uint64
-	contacts  uint32     // first contacts of ports, pings and protocols (neighbour asks apart)
-	protected bool       // left probation (see sourceTable)
-	leader    netip.Addr // set when this source is folded into another's decoy episode
-	ep        episode
+	// key is the tracked address: the source itself or, for an IPv6
+	// source aggregated by prefix, the prefix (see agg and address).
+	key      addrKey
+	gen      uint64 // generation: keys into the tables include it, so a reset forgets
+	first    ptime  // packet time of the episode's first probe
+	last     ptime
+	touched  ptime // last LRU recency refresh (see sourceTable.front)
+	probes   uint64
+	x        *sourceDetail // nil until needed (see more)
+	contacts uint32        // first contacts of ports, pings and protocols (neighbour asks apart)
 
 	hosts, ports                  uint32
 	failed, succeeded, unanswered uint32
@@ -42,36 +42,44 @@ type source struct {
 	maxFailPortsOnHost            uint32 // the same, counting failed contacts only
 	maxFailHostsOnPort            uint32
 	portFailures                  uint32 // failed port contacts (refused, weighed silences, decoys)
-	maxFailPort                   uint16 // the port of maxFailHostsOnPort
+	ipproto                       uint32 // IP-protocol contacts
 	pingHosts, pingOK, pingDead   uint32 // hosts sent ICMP requests; of them answered, and unanswered or unreachable
 	nbrAsks                       uint32 // neighbour (ARP/NDP) asks for new addresses
 	nbrFound                      uint32 // of them, asks not followed by traffic to the address: discovery
-	nbrReasks                     uint32 // addresses asked again after a refresh interval (see reask)
-	nbrBurst                      burst  // unanswered discovery asks within the burst window
-	nbrPaced                      burst  // discovery asks within sweepPace
+	nbrReasks                     uint32 // addresses asked again after a refresh interval (see evReasked)
 	odd                           uint32 // probes no operating system sends
-	oddBurst                      burst  // odd probes within the burst window
 	osProbes                      uint32 // nmap OS-detection probes
-	maxHost                       netip.Addr
-	maxPort                       uint16
-	maxProto                      uint8
-	portOrder                     orderTrack // new ports on a host already probed
-	hostOrder                     orderTrack // new hosts
-	nbrOrder                      orderTrack // neighbour asks, kept apart: the stack's own ARP interleaves with IP probes
-	tech                          [numTechniques]uint32
+	decoyContacts                 uint32 // first contacts that were decoy touches
 	nmapish, masscanish, zmapish  uint32
-	partners                      [4]partner // lock-step co-senders (decoy detection)
-	authorized                    bool       // the policy has judged this episode's first contact
-	exceeded                      bool       // a probe left the covering rule's scope
-	rule                          string     // the allowlist rule covering this source, if any
-	decoyContacts                 uint32     // first contacts that were decoy touches
-	hp                            *honeyEpisode
-	v6                            *prefixAddrs // addresses seen, for a source aggregated by IPv6 prefix
-
-	nPorts, nHosts uint8
-	portsSample    [maxSamples]uint16
-	hostsSample    [maxSamples]netip.Addr
+	maxFailPort, maxPort          uint16 // the ports of maxFailHostsOnPort and maxHostsOnPort
+	maxProto                      uint8
+	npend                         uint8 // contacts in pend
+	flags                         srcFlags
+	pend                          [2]contactNote // a source's first contacts, until it has detail
 }
+
+// srcFlags are a source's yes-or-no facts, in one byte: the record is
+// sized to a 256-byte allocation class, and three bools would overflow it.
+type srcFlags uint8
+
+const (
+	protected  srcFlags = 1 << iota // left probation (see sourceTable)
+	authorized                      // the policy has judged this episode's first contact
+	exceeded                        // a probe left the covering rule's scope
+)
+
+func (s *source) is(f srcFlags) bool { return s.flags&f != 0 }
+
+func (s *source) set(f srcFlags, on bool) {
+	if on {
+		s.flags |= f
+	} else {
+		s.flags &^= f
+	}
+}
+
+// address is the tracked address: the source's or its prefix's.
+func (s *source) address() netip.Addr { return addrOfKey(s.key) }
 
 // burst counts events within a window of packet time: the count restarts
 // when the window since the burst's first event has passed.
@@ -95,43 +103,14 @@ type partner struct {
 }
 
 // reset forgets everything but the address, starting a new generation.
-func (s *source) reset(addr netip.Addr, gen uint64, now ptime) {
-	*s = source{addr: addr, key: keyOf(addr), gen: gen, first: now, last: now}
-}
-
-func (s *source) addPortSample(p uint16) {
-	if int(s.nPorts) < maxSamples {
-		s.portsSample[s.nPorts] = p
-		s.nPorts++
-	}
-}
-
-func (s *source) addHostSample(a netip.Addr) {
-	if int(s.nHosts) < maxSamples {
-		s.hostsSample[s.nHosts] = a
-		s.nHosts++
-	}
-}
-
-func (s *source) addPartner(a netip.Addr) uint32 {
-	weakest := 0
-	for i := range s.partners {
-		if s.partners[i].addr == a {
-			s.partners[i].n++
-			return s.partners[i].n
-		}
-		if s.partners[i].n < s.partners[weakest].n {
-			weakest = i
-		}
-	}
-	s.partners[weakest] = partner{addr: a, n: 1}
-	return 1
+func (s *source) reset(key addrKey, gen uint64, now ptime) {
+	*s = source{key: key, gen: gen, first: now, last: now}
 }
 
 // prio is the table priority of this source's records: 1 once it has made a
 // second first contact (and left probation), 0 before.
 func (s *source) prio() uint16 {
-	if s.protected {
+	if s.is(protected) {
 		return 1
 	}
 	return 0

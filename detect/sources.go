@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"net/netip"
 	"time"
 
 	"github.com/hashicorp/golang-lru/v2/simplelru"
@@ -33,8 +32,8 @@ const (
 )
 
 type sourceShard struct {
-	probation *simplelru.LRU[netip.Addr, *source]
-	protected *simplelru.LRU[netip.Addr, *source]
+	probation *simplelru.LRU[addrKey, *source]
+	protected *simplelru.LRU[addrKey, *source]
 }
 
 func newSourceTable(maxSources, shards int, recentFraction float64, evict func(*source)) *sourceTable {
@@ -48,7 +47,7 @@ func newSourceTable(maxSources, shards int, recentFraction float64, evict func(*
 	if prot < 1 {
 		prot = 1
 	}
-	onEvict := func(_ netip.Addr, s *source) {
+	onEvict := func(_ addrKey, s *source) {
 		if st.moving {
 			return
 		}
@@ -66,8 +65,8 @@ func newSourceTable(maxSources, shards int, recentFraction float64, evict func(*
 	}
 	for i := range st.shards {
 		// NewLRU fails only for a non-positive size, excluded above.
-		st.shards[i].probation, _ = simplelru.NewLRU[netip.Addr, *source](prob, onEvict)
-		st.shards[i].protected, _ = simplelru.NewLRU[netip.Addr, *source](prot, onEvict)
+		st.shards[i].probation, _ = simplelru.NewLRU[addrKey, *source](prob, onEvict)
+		st.shards[i].protected, _ = simplelru.NewLRU[addrKey, *source](prot, onEvict)
 	}
 	return st
 }
@@ -81,39 +80,34 @@ func (st *sourceTable) shard(k addrKey) *sourceShard {
 	return &st.shards[(h>>32)%uint64(len(st.shards))]
 }
 
-// peek returns a tracked source without changing its recency.
-func (st *sourceTable) peek(a netip.Addr) *source {
-	return st.peekKey(a, keyOf(a))
-}
-
 // peekKey is peek with the address's key already at hand.
-func (st *sourceTable) peekKey(a netip.Addr, k addrKey) *source {
-	if s := st.front[frontIndex(k)]; s != nil && s.addr == a {
+func (st *sourceTable) peekKey(k addrKey) *source {
+	if s := st.front[frontIndex(k)]; s != nil && s.key == k {
 		return s
 	}
 	sh := st.shard(k)
-	if s, ok := sh.protected.Peek(a); ok {
+	if s, ok := sh.protected.Peek(k); ok {
 		return s
 	}
-	if s, ok := sh.probation.Peek(a); ok {
+	if s, ok := sh.probation.Peek(k); ok {
 		return s
 	}
 	return nil
 }
 
-// get returns the source for a, creating it in probation if new.
-func (st *sourceTable) get(a netip.Addr, k addrKey, now ptime) (s *source, created bool) {
+// get returns the source with key k, creating it in probation if new.
+func (st *sourceTable) get(k addrKey, now ptime) (s *source, created bool) {
 	fi := frontIndex(k)
-	if s := st.front[fi]; s != nil && s.addr == a && now.sub(s.touched) < touchEvery {
+	if s := st.front[fi]; s != nil && s.key == k && now.sub(s.touched) < touchEvery {
 		return s, false
 	}
 	sh := st.shard(k)
-	if s, ok := sh.protected.Get(a); ok {
+	if s, ok := sh.protected.Get(k); ok {
 		s.touched = now
 		st.front[fi] = s
 		return s, false
 	}
-	if s, ok := sh.probation.Get(a); ok {
+	if s, ok := sh.probation.Get(k); ok {
 		s.touched = now
 		st.front[fi] = s
 		return s, false
@@ -125,9 +119,9 @@ func (st *sourceTable) get(a netip.Addr, k addrKey, now ptime) (s *source, creat
 		s = new(source)
 	}
 	st.gen++
-	s.reset(a, st.gen, now)
+	s.reset(k, st.gen, now)
 	s.touched = now
-	sh.probation.Add(a, s)
+	sh.probation.Add(k, s)
 	st.front[fi] = s
 	return s, true
 }
@@ -135,22 +129,22 @@ func (st *sourceTable) get(a netip.Addr, k addrKey, now ptime) (s *source, creat
 // promote moves s from probation to the protected list.
 func (st *sourceTable) promote(s *source) {
 	sh := st.shard(s.key)
-	if _, ok := sh.probation.Peek(s.addr); !ok {
+	if _, ok := sh.probation.Peek(s.key); !ok {
 		return
 	}
 	st.moving = true
-	sh.probation.Remove(s.addr)
+	sh.probation.Remove(s.key)
 	st.moving = false
-	s.protected = true
-	sh.protected.Add(s.addr, s)
+	s.set(protected, true)
+	sh.protected.Add(s.key, s)
 }
 
 // renew gives s a fresh generation (new episode, old contacts forgotten).
 func (st *sourceTable) renew(s *source, now ptime) {
 	st.gen++
-	prot := s.protected
-	s.reset(s.addr, st.gen, now)
-	s.protected = prot
+	prot := s.is(protected)
+	s.reset(s.key, st.gen, now)
+	s.set(protected, prot)
 }
 
 func (st *sourceTable) len() int {

@@ -104,7 +104,7 @@ func (ts *targets) failed(e *Engine, src netip.Addr, s *source, a *answer) {
 		if t.members&(1<<i) == 0 && t.participants(ns, e)&(1<<i) != 0 {
 			t.members |= 1 << i
 		}
-		if s != nil && s.ep.open && t.members&(1<<i) != 0 && t.contrib[i].episode == "" {
+		if s != nil && s.open() && t.members&(1<<i) != 0 && t.contrib[i].episode == "" {
 			t.contrib[i].episode = s.episodeID(e)
 		}
 		return
@@ -269,7 +269,7 @@ func (ts *targets) raise(e *Engine, t *target, phase Phase, ns ptime, why EndRea
 		}
 		c := &t.contrib[i]
 		srcs = append(srcs, c.src.String())
-		if s := e.lookup(c.src); c.episode == "" && s != nil && s.ep.open {
+		if s := e.lookup(c.src); c.episode == "" && s != nil && s.open() {
 			c.episode = s.episodeID(e)
 		}
 		if c.episode != "" {

@@ -61,7 +61,7 @@ func nmapTCP(p *Probe) bool {
 func (s *source) tool() string {
 	var tcp uint32
 	for _, t := range []Technique{TechSYN, TechConnect, TechFIN, TechNULL, TechXmas, TechACK, TechMaimon, TechTCPOdd} {
-		tcp += s.tech[t]
+		tcp += s.techCount(t)
 	}
 	half := (tcp + 1) / 2
 	switch {

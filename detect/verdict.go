@@ -33,7 +33,7 @@ func (e *Engine) judge(s *source) verdict {
 		return verdict{ActionIPProtoScan, "ip-protocols"}
 	case s.osProbes >= uint32(c.OSProbes):
 		return verdict{ActionOSScan, "os-fingerprint"}
-	case s.oddBurst.n >= uint32(c.OddProbes):
+	case s.x != nil && s.x.oddBurst.n >= uint32(c.OddProbes):
 		return verdict{s.shape(), "odd-probes"}
 	}
 	if s.answersUnseen() {
@@ -66,7 +66,7 @@ func (e *Engine) judge(s *source) verdict {
 			return verdict{ActionPingsweep, "ping-failures"}
 		}
 	}
-	if (s.nbrBurst.n >= uint32(c.PingHosts) || s.nbrPaced.n >= uint32(c.PingHosts)) && !s.refreshes() {
+	if s.x != nil && (s.x.nbrBurst.n >= uint32(c.PingHosts) || s.x.nbrPaced.n >= uint32(c.PingHosts)) && !s.refreshes() {
 		return verdict{ActionPingsweep, "neighbour-discovery"}
 	}
 	return verdict{}
@@ -108,7 +108,7 @@ func (s *source) answersUnseen() bool {
 // -sn, arp-scan, netdiscover), or more addresses than a home router's list
 // of devices. A router's refresh round asks its list in no order.
 func (e *Engine) sweepsWithoutRepeat(s *source) bool {
-	return s.nbrOrder.order() == "sequential" || s.nbrFound >= 4*uint32(e.cfg.PingHosts)
+	return s.more().nbrOrder.order() == "sequential" || s.nbrFound >= 4*uint32(e.cfg.PingHosts)
 }
 
 // shaped reports whether the source's failures map something: several
@@ -118,7 +118,7 @@ func (e *Engine) sweepsWithoutRepeat(s *source) bool {
 // client's stale peers are spread over as many ports as peers, the few on a
 // client's default port among them.
 func (s *source) shaped() bool {
-	if s.maxProtosOnHost >= concentration || s.tech[TechIPProto] > s.contacts/2 {
+	if s.maxProtosOnHost >= concentration || s.ipproto > s.contacts/2 {
 		return true
 	}
 	ports, hosts := uint64(s.maxFailPortsOnHost), uint64(s.maxFailHostsOnPort)
@@ -139,7 +139,7 @@ func (s *source) shape() Action {
 		ports, hosts = s.maxFailPortsOnHost, s.maxFailHostsOnPort
 	}
 	switch {
-	case s.tech[TechIPProto] > s.contacts/2:
+	case s.ipproto > s.contacts/2:
 		return ActionIPProtoScan
 	case s.hosts >= 2 && s.ports >= 2 && s.contacts >= 2*s.hosts && s.maxPortsOnHost < s.contacts &&
 		ports >= concentration && hosts >= concentration:
@@ -159,7 +159,7 @@ func (s *source) technique(action Action) Technique {
 	case ActionPingsweep:
 		switch {
 		case s.nbrFound > 0 && s.nbrFound >= s.pingHosts:
-			if s.tech[TechNDP] > s.tech[TechARP] {
+			if s.techCount(TechNDP) > s.techCount(TechARP) {
 				return TechNDP
 			}
 			return TechARP
@@ -169,18 +169,19 @@ func (s *source) technique(action Action) Technique {
 		return TechIPProto
 	}
 	best := TechUnknown
-	for t := range s.tech {
+	tech := &s.more().tech
+	for t := range tech {
 		switch Technique(t) {
 		case TechICMP, TechIPProto, TechARP, TechNDP:
 			continue
 		}
-		if s.tech[t] > s.tech[best] {
+		if tech[t] > tech[best] {
 			best = Technique(t)
 		}
 	}
 	if best == TechUnknown {
-		for t := range s.tech {
-			if s.tech[t] > s.tech[best] {
+		for t := range tech {
+			if tech[t] > tech[best] {
 				best = Technique(t)
 			}
 		}
@@ -193,30 +194,30 @@ func (s *source) technique(action Action) Technique {
 func (s *source) order(action Action) string {
 	switch tech := s.technique(action); {
 	case action == ActionPingsweep && (tech == TechARP || tech == TechNDP):
-		return s.nbrOrder.order()
+		return s.more().nbrOrder.order()
 	case action == ActionPortsweep || action == ActionPingsweep:
-		return s.hostOrder.order()
+		return s.more().hostOrder.order()
 	}
-	return s.portOrder.order()
+	return s.more().portOrder.order()
 }
 
 // evaluate runs after anything that changes a source's counters.
 func (e *Engine) evaluate(s *source, ns ptime) {
-	if s.ep.open {
+	if s.open() {
 		e.progress(s, ns)
 		return
 	}
-	if s.leader.IsValid() {
-		if l := e.lookup(s.leader); l != nil && l.ep.open {
+	if s.x != nil && s.x.leader.IsValid() {
+		if l := e.lookup(s.x.leader); l != nil && l.open() {
 			return // folded into the decoy episode its leader reports
 		}
-		s.leader = noAddr
+		s.x.leader = noAddr
 	}
 	v := e.judge(s)
 	if v.action == "" {
-		if s.ep.holdUntil != 0 {
-			s.ep.holdUntil = 0
-			delete(e.held, s.addr)
+		if s.x != nil && s.x.ep.holdUntil != 0 {
+			s.x.ep.holdUntil = 0
+			delete(e.held, s.key)
 		}
 		return
 	}
@@ -231,32 +232,35 @@ func (e *Engine) evaluate(s *source, ns ptime) {
 // them all), and neighbour discovery, which a gateway's cache refresh looks
 // like until it asks the same addresses again, within the burst window.
 func (e *Engine) mustHold(s *source, v verdict, ns ptime) bool {
-	if s.ep.holdUntil != 0 {
-		if ns < s.ep.holdUntil {
+	if s.x != nil && s.x.ep.holdUntil != 0 {
+		if ns < s.x.ep.holdUntil {
 			return true
 		}
-		s.ep.holdUntil = 0
-		delete(e.held, s.addr)
+		s.x.ep.holdUntil = 0
+		delete(e.held, s.key)
 		return false
 	}
 	var until ptime
-	for i := range s.partners {
-		if n := s.partners[i].n; n > 0 && n < uint32(e.cfg.DecoyMinProbes) {
-			until = ns.add(e.cfg.ReplyTimeout)
+	if s.x != nil {
+		for i := range s.x.partners {
+			if n := s.x.partners[i].n; n > 0 && n < uint32(e.cfg.DecoyMinProbes) {
+				until = ns.add(e.cfg.ReplyTimeout)
+			}
 		}
 	}
 	if v.reason == "neighbour-discovery" {
-		first := s.nbrPaced.start
-		if s.nbrBurst.n > 0 {
-			first = min(first, s.nbrBurst.start)
+		x := s.more()
+		first := x.nbrPaced.start
+		if x.nbrBurst.n > 0 {
+			first = min(first, x.nbrBurst.start)
 		}
 		until = max(until, first.add(e.cfg.BurstWindow))
 	}
 	if until <= ns {
 		return false
 	}
-	s.ep.holdUntil = until
-	s.ep.holdAsks = v.reason == "neighbour-discovery"
-	e.held[s.addr] = s
+	s.more().ep.holdUntil = until
+	s.x.ep.holdAsks = v.reason == "neighbour-discovery"
+	e.held[s.key] = s
 	return true
 }
