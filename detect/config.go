@@ -13,7 +13,7 @@ import (
 // in gigabytes, not exabytes: a value past them is a typo, and the engine
 // would otherwise spin or die allocating it at start.
 const (
-	// MaxMaxSources is the most sources tracked at once (~1.5 KB each).
+	// MaxMaxSources is the most sources tracked at once (at most ~1.4 KB each).
 	MaxMaxSources = 1 << 24
 	// MaxShards is the most LRU shards; more only adds fixed overhead.
 	MaxShards = 4096
@@ -234,9 +234,10 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// sourceBytes is what one tracked source costs: its record (about 1.2 KB)
-// plus the LRU's entry and map slot.
-const sourceBytes = 1536
+// sourceBytes is what one tracked source costs at most: its record, its
+// detail (see detail.go), the LRU's entry and map slot. Most sources never
+// get their detail and cost about 400 bytes; the estimate assumes all do.
+const sourceBytes = 1408
 
 // MemoryBytes estimates the memory the engine's state takes once full:
 // the first-contact table, the queues and the lock-step table sized from
@@ -248,6 +249,7 @@ func (c *Config) MemoryBytes() uint64 {
 	wait := uint64(waitSlotsFor(contacts))
 	b := uint64(tableSlots(contacts)) * uint64(unsafe.Sizeof(slot{}))
 	b += uint64(lockSlotsFor(contacts)) * uint64(unsafe.Sizeof(lockSlot{}))
+	b += uint64(loneSlotsFor(contacts)) * uint64(unsafe.Sizeof(loneProbe{}))
 	b += (wait + wait/4) * uint64(unsafe.Sizeof(waiting{}))
 	b += wait / 4 * uint64(unsafe.Sizeof(deferred{}))
 	b += sources * sourceBytes

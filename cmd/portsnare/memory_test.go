@@ -41,9 +41,9 @@ func TestCheckConfigRefusesWhatCannotFit(t *testing.T) {
 		t.Errorf("exit %d, stdout %q; want exit %d and nothing", code, stdout, exitUsage)
 	}
 	for _, want := range []string{
-		"memory: the configuration needs about 9.",
+		"memory: the configuration needs about 10.",
 		"more than this machine's 2.0 GiB",
-		"detect.contact_table_size, detect.max_sources, detect.shards: 8.",
+		"detect.contact_table_size, detect.max_sources, detect.shards: 9.",
 		"capture.block_size x capture.num_blocks",
 		"(in " + path,
 	} {
