@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 func withToken(tok string) func(*server.Options) {
@@ -19,7 +20,7 @@ func withToken(tok string) func(*server.Options) {
 // A wrong token is a configuration error: Run returns at once with an
 // error that says so and names the keys to check, and so does Read.
 func TestWrongToken(t *testing.T) {
-	srv := startServer(t, "", 0, withToken("s3cret"))
+	srv := testkit.NATSServer(t, withToken("s3cret"))
 	cfg := testConfig(t, srv.ClientURL(), "")
 	cfg.Token = "wrong"
 	p, err := New(cfg, nil)
@@ -45,7 +46,7 @@ func TestWrongToken(t *testing.T) {
 
 // The right token, user and password work, for the embedded server too.
 func TestCredentials(t *testing.T) {
-	srv := startServer(t, "", 0, withToken("s3cret"))
+	srv := testkit.NATSServer(t, withToken("s3cret"))
 	cfg := testConfig(t, srv.ClientURL(), "")
 	cfg.Token = "s3cret"
 	p := startPublisher(t, cfg)
@@ -72,7 +73,7 @@ func TestCredentials(t *testing.T) {
 // A server without JetStream, or a stream by that name with other
 // subjects, is a configuration error too.
 func TestUnusableServer(t *testing.T) {
-	noJS := startServer(t, "", 0, func(o *server.Options) { o.JetStream = false })
+	noJS := testkit.NATSServer(t, func(o *server.Options) { o.JetStream = false })
 	p, _ := New(testConfig(t, noJS.ClientURL(), ""), nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -82,7 +83,7 @@ func TestUnusableServer(t *testing.T) {
 
 	ctx, cancel = context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	srv := startServer(t, "", 0)
+	srv := testkit.NATSServer(t)
 	js := jsFor(t, srv.ClientURL())
 	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "PORTSNARE", Subjects: []string{"other.>"}}); err != nil {
 		t.Fatal(err)
@@ -96,7 +97,7 @@ func TestUnusableServer(t *testing.T) {
 // An alert the stream refuses (larger than its max_msg_size) is dropped,
 // counted and logged, and does not hold up the alerts behind it.
 func TestRejectedAlertDoesNotBlock(t *testing.T) {
-	srv := startServer(t, "", 0)
+	srv := testkit.NATSServer(t)
 	js := jsFor(t, srv.ClientURL())
 	_, err := js.CreateStream(t.Context(), jetstream.StreamConfig{Name: "PORTSNARE", Subjects: Subjects("portsnare"),
 		MaxMsgSize: 2000, Duplicates: time.Hour})

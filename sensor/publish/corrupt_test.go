@@ -7,15 +7,16 @@ import (
 	"testing"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // A spool damaged by a crash — its last record torn, garbage after it — is
 // loaded: the damage is counted and logged, and every intact alert is
 // published.
 func TestDamagedSpool(t *testing.T) {
-	port := freePort(t)
+	port := int(testkit.FreePort(t, "tcp", "127.0.0.1"))
 	spoolDir := t.TempDir()
-	cfg := testConfig(t, urlFor(port), spoolDir)
+	cfg := testConfig(t, testkit.NATSURL(port), spoolDir)
 	p := startPublisher(t, cfg)
 	for i := range 5 {
 		p.Publish(alert(i, detect.PhaseStart))
@@ -47,7 +48,7 @@ func TestDamagedSpool(t *testing.T) {
 	if !contains(p2.log.String(), "damaged spool records skipped") {
 		t.Errorf("damage not logged:\n%s", p2.log)
 	}
-	srv := startServer(t, "", port)
+	srv := testkit.NATSServer(t, testkit.NATSPort(port))
 	p2.flush(t)
 	want := []string{"id-00000-start", "id-00001-start", "id-00002-start", "id-00003-start"}
 	if got := ids(stored(t, srv.ClientURL(), "PORTSNARE")); !slices.Equal(got, want) {

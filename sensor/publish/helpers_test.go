@@ -1,13 +1,10 @@
 package publish
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"net"
-	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,54 +13,12 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
-
-// startServer runs a real nats-server with JetStream on a random loopback
-// port, its store in store (a new temporary directory when empty). port
-// 0 means any.
-func startServer(t testing.TB, store string, port int, tweak ...func(*server.Options)) *server.Server {
-	t.Helper()
-	if store == "" {
-		store = t.TempDir()
-	}
-	if port == 0 {
-		port = server.RANDOM_PORT
-	}
-	o := &server.Options{Host: "127.0.0.1", Port: port, JetStream: true, StoreDir: store, NoLog: true, NoSigs: true}
-	for _, f := range tweak {
-		f(o)
-	}
-	srv, err := server.NewServer(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Start()
-	if !srv.ReadyForConnections(10 * time.Second) {
-		t.Fatal("nats-server did not start")
-	}
-	t.Cleanup(func() {
-		srv.Shutdown()
-		srv.WaitForShutdown()
-	})
-	return srv
-}
 
 func serverPort(srv *server.Server) int {
 	return srv.Addr().(*net.TCPAddr).Port
 }
-
-// freePort returns a loopback port nothing listens on (just now).
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-func urlFor(port int) string { return "nats://127.0.0.1:" + strconv.Itoa(port) }
 
 // testConfig publishes to url with a spool in spoolDir (a new temporary
 // directory when empty).
@@ -79,36 +34,18 @@ func testConfig(t testing.TB, url, spoolDir string) Config {
 	return c
 }
 
-// logBuffer collects a publisher's log for assertions.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // running is a Publisher with its Run goroutine.
 type running struct {
 	*Publisher
 	cancel context.CancelFunc
 	done   chan error
-	log    *logBuffer
+	log    *testkit.Buffer
 }
 
 // startPublisher makes a Publisher and runs it until the test ends.
 func startPublisher(t testing.TB, cfg Config) *running {
 	t.Helper()
-	lb := &logBuffer{}
+	lb := &testkit.Buffer{}
 	p, err := New(cfg, slog.New(slog.NewTextHandler(lb, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatal(err)
@@ -148,17 +85,10 @@ func (r *running) flush(t testing.TB) {
 // waitSpooled waits until every published alert is in the spool.
 func (r *running) waitSpooled(t testing.TB, n int) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	testkit.WaitFor(t, 10*time.Second, fmt.Sprintf("%d alerts spooled", n), func() bool {
 		st := r.Stats()
-		if st.Queued == 0 && st.Spooled+int(st.Published) >= n {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("alerts not spooled: %+v", st)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return st.Queued == 0 && st.Spooled+int(st.Published) >= n
+	})
 }
 
 // alert returns a distinct alert: its id names i and the phase.

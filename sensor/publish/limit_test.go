@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 	"github.com/portsnare/portsnare/sensor/publish/spool"
 )
 
@@ -15,8 +16,8 @@ func contains(s, sub string) bool { return strings.Contains(s, sub) }
 // update alerts are dropped, every episode summary (phase end) is kept,
 // the newest alerts are kept, and the drops are counted and logged.
 func TestSpoolFull(t *testing.T) {
-	port := freePort(t)
-	cfg := testConfig(t, urlFor(port), "")
+	port := int(testkit.FreePort(t, "tcp", "127.0.0.1"))
+	cfg := testConfig(t, testkit.NATSURL(port), "")
 	cfg.SpoolMaxBytes = spool.MinMaxBytes // room for about 60 alerts
 	p := startPublisher(t, cfg)
 	const total = 600
@@ -44,7 +45,7 @@ func TestSpoolFull(t *testing.T) {
 		t.Errorf("drops not logged:\n%s", log)
 	}
 
-	srv := startServer(t, "", port)
+	srv := testkit.NATSServer(t, testkit.NATSPort(port))
 	p.flush(t)
 	got := ids(stored(t, srv.ClientURL(), "PORTSNARE"))
 	if len(got) != st.Spooled {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // The server goes away; alerts raised meanwhile wait in the spool; the
@@ -15,10 +16,10 @@ import (
 func TestOutageAndRestart(t *testing.T) {
 	const before, during = 5, 40
 	store := t.TempDir()
-	srv := startServer(t, store, 0)
+	srv := testkit.NATSServer(t, testkit.NATSStore(store))
 	port := serverPort(srv)
 	spoolDir := t.TempDir()
-	cfg := testConfig(t, urlFor(port), spoolDir)
+	cfg := testConfig(t, testkit.NATSURL(port), spoolDir)
 
 	p := startPublisher(t, cfg)
 	var want []string
@@ -54,7 +55,7 @@ func TestOutageAndRestart(t *testing.T) {
 	}
 	p2.waitSpooled(t, during)
 
-	srv = startServer(t, store, port)
+	srv = testkit.NATSServer(t, testkit.NATSStore(store), testkit.NATSPort(port))
 	p2.flush(t)
 	got := ids(stored(t, srv.ClientURL(), "PORTSNARE"))
 	if !slices.Equal(got, want) {
@@ -68,13 +69,13 @@ func TestOutageAndRestart(t *testing.T) {
 // A publisher whose server is down at start spools, and publishes once the
 // server is up, without a restart.
 func TestServerDownAtStart(t *testing.T) {
-	port := freePort(t)
-	p := startPublisher(t, testConfig(t, urlFor(port), ""))
+	port := int(testkit.FreePort(t, "tcp", "127.0.0.1"))
+	p := startPublisher(t, testConfig(t, testkit.NATSURL(port), ""))
 	for i := range 10 {
 		p.Publish(alert(i, detect.PhaseStart))
 	}
 	p.waitSpooled(t, 10)
-	srv := startServer(t, "", port)
+	srv := testkit.NATSServer(t, testkit.NATSPort(port))
 	p.flush(t)
 	if got := stored(t, srv.ClientURL(), "PORTSNARE"); len(got) != 10 {
 		t.Errorf("%d stored, want 10", len(got))
@@ -87,8 +88,8 @@ func TestServerDownAtStart(t *testing.T) {
 // Flush gives up quickly, saying how many alerts are not published and
 // why, when the server is unreachable.
 func TestFlushUnreachable(t *testing.T) {
-	port := freePort(t)
-	p := startPublisher(t, testConfig(t, urlFor(port), ""))
+	port := int(testkit.FreePort(t, "tcp", "127.0.0.1"))
+	p := startPublisher(t, testConfig(t, testkit.NATSURL(port), ""))
 	p.Publish(alert(1, detect.PhaseStart))
 	p.Publish(alert(2, detect.PhaseStart))
 	err := p.Flush(t.Context())
@@ -103,14 +104,14 @@ func TestFlushUnreachable(t *testing.T) {
 // A server that comes back without its store (the stream gone) gets the
 // stream created again, and the alerts.
 func TestStreamRecreated(t *testing.T) {
-	srv := startServer(t, "", 0)
+	srv := testkit.NATSServer(t)
 	port := serverPort(srv)
-	p := startPublisher(t, testConfig(t, urlFor(port), ""))
+	p := startPublisher(t, testConfig(t, testkit.NATSURL(port), ""))
 	p.Publish(alert(1, detect.PhaseStart))
 	p.flush(t)
 	srv.Shutdown()
 	srv.WaitForShutdown()
-	srv = startServer(t, "", port) // a new, empty store
+	srv = testkit.NATSServer(t, testkit.NATSPort(port)) // a new, empty store
 	p.Publish(alert(2, detect.PhaseStart))
 	p.flush(t)
 	if got := ids(stored(t, srv.ClientURL(), "PORTSNARE")); !slices.Equal(got, []string{"id-00002-start"}) {

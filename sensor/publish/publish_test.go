@@ -15,13 +15,14 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // An alert and a suppressed alert go to their subjects, with event.id as
 // Nats-Msg-Id and the alert's JSON as payload, in a stream the publisher
 // created with the configured limits.
 func TestRoundTrip(t *testing.T) {
-	srv := startServer(t, "", 0)
+	srv := testkit.NATSServer(t)
 	p := startPublisher(t, testConfig(t, srv.ClientURL(), ""))
 	a := alert(1, detect.PhaseStart)
 	s := alert(2, detect.PhaseEnd)
@@ -82,7 +83,7 @@ func TestRoundTrip(t *testing.T) {
 // The same alert published twice — as after an acknowledgement lost to a
 // reconnection — is stored once.
 func TestSameAlertStoredOnce(t *testing.T) {
-	srv := startServer(t, "", 0)
+	srv := testkit.NATSServer(t)
 	p := startPublisher(t, testConfig(t, srv.ClientURL(), ""))
 	a := alert(1, detect.PhaseStart)
 	p.Publish(a)
@@ -100,7 +101,7 @@ func TestSameAlertStoredOnce(t *testing.T) {
 
 // A configured subject prefix and stream name are used.
 func TestPrefixAndStreamName(t *testing.T) {
-	srv := startServer(t, "", 0)
+	srv := testkit.NATSServer(t)
 	cfg := testConfig(t, srv.ClientURL(), "")
 	cfg.SubjectPrefix, cfg.Stream = "ids.site1", "ALERTS"
 	p := startPublisher(t, cfg)
@@ -143,7 +144,7 @@ func TestEmbeddedServer(t *testing.T) {
 
 // The embedded server's port taken: New says so.
 func TestEmbeddedPortInUse(t *testing.T) {
-	srv := startServer(t, "", 0)
+	srv := testkit.NATSServer(t)
 	cfg := testConfig(t, "", "")
 	cfg.Listen = "127.0.0.1:" + itoa(serverPort(srv))
 	_, err := New(cfg, nil)
@@ -154,7 +155,7 @@ func TestEmbeddedPortInUse(t *testing.T) {
 
 // Alerts published after Run has returned are counted, not lost silently.
 func TestPublishAfterRunIsCounted(t *testing.T) {
-	srv := startServer(t, "", 0)
+	srv := testkit.NATSServer(t)
 	p := startPublisher(t, testConfig(t, srv.ClientURL(), ""))
 	p.stop(t)
 	p.Publish(alert(1, detect.PhaseStart))
@@ -168,7 +169,7 @@ func TestPublishAfterRunIsCounted(t *testing.T) {
 
 // Close without Run spools what was published, for the next run.
 func TestCloseWithoutRun(t *testing.T) {
-	cfg := testConfig(t, urlFor(freePort(t)), "")
+	cfg := testConfig(t, testkit.DeadNATSURL(t), "")
 	p, err := New(cfg, nil)
 	if err != nil {
 		t.Fatal(err)

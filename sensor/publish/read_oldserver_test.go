@@ -3,7 +3,6 @@ package publish
 import (
 	"context"
 	"encoding/json"
-	"net"
 	"os"
 	"os/exec"
 	"slices"
@@ -16,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // fillStream creates a stream that holds more than portsnare's subjects
@@ -72,7 +72,7 @@ func TestReadSuppressedBefore210(t *testing.T) {
 	old := serverVersion
 	serverVersion = func(*nats.Conn) string { return "2.9.10" }
 	t.Cleanup(func() { serverVersion = old })
-	srv := startServer(t, "", 0)
+	srv := testkit.NATSServer(t)
 	fillStream(t, srv.ClientURL())
 	checkReads(t, srv.ClientURL())
 }
@@ -85,12 +85,8 @@ func TestReadSuppressedOnNATS29(t *testing.T) {
 	if bin == "" {
 		var err error
 		if bin, err = exec.LookPath("nats-server"); err != nil {
-			// CI installs Debian 12's nats-server (2.9.10) and sets
-			// PORTSNARE_E2E: there, a missing server fails the run.
-			if os.Getenv("PORTSNARE_E2E") != "" {
-				t.Fatal("PORTSNARE_E2E is set but no nats-server binary is installed (Debian: apt-get install nats-server)")
-			}
-			t.Skip("no nats-server binary installed (set PORTSNARE_OLD_NATS_SERVER to one before 2.10)")
+			// CI installs Debian 12's nats-server (2.9.10).
+			testkit.Missing(t, "no nats-server binary is installed (Debian: apt-get install nats-server; or set PORTSNARE_OLD_NATS_SERVER to one before 2.10)")
 		}
 	}
 	out, err := exec.Command(bin, "--version").Output()
@@ -99,17 +95,9 @@ func TestReadSuppressedOnNATS29(t *testing.T) {
 	}
 	version := strings.TrimPrefix(strings.TrimSpace(string(out)), "nats-server: v")
 	if multiFilterServer(version) {
-		if os.Getenv("PORTSNARE_E2E") != "" && os.Getenv("PORTSNARE_OLD_NATS_SERVER") == "" {
-			t.Fatalf("PORTSNARE_E2E is set but %s is %s, not older than 2.10: set PORTSNARE_OLD_NATS_SERVER to a 2.9 server", bin, version)
-		}
-		t.Skipf("%s is %s, not older than 2.10", bin, version)
+		testkit.Missing(t, "%s is %s, not older than 2.10: set PORTSNARE_OLD_NATS_SERVER to a 2.9 server", bin, version)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
+	port := int(testkit.FreePort(t, "tcp", "127.0.0.1"))
 	cmd := exec.Command(bin, "-js", "-a", "127.0.0.1", "-p", strconv.Itoa(port), "-sd", t.TempDir())
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -118,14 +106,17 @@ func TestReadSuppressedOnNATS29(t *testing.T) {
 		cmd.Process.Kill()
 		cmd.Wait()
 	})
-	url := "nats://127.0.0.1:" + strconv.Itoa(port)
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if nc, err := nats.Connect(url); err == nil {
+	url := testkit.NATSURL(port)
+	var connErr error
+	if !testkit.Until(10*time.Second, nil, func() bool {
+		nc, err := nats.Connect(url)
+		if err == nil {
 			nc.Close()
-			break
-		} else if time.Now().After(deadline) {
-			t.Fatalf("nats-server %s did not start: %v", version, err)
 		}
+		connErr = err
+		return err == nil
+	}) {
+		t.Fatalf("nats-server %s did not start: %v", version, connErr)
 	}
 	fillStream(t, url)
 	checkReads(t, url)

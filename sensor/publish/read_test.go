@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // readAll returns the event ids Read delivers.
@@ -39,7 +40,7 @@ func readAll(t *testing.T, cfg Config, opts ReadOptions) []string {
 }
 
 func TestRead(t *testing.T) {
-	srv := startServer(t, "", 0)
+	srv := testkit.NATSServer(t)
 	cfg := testConfig(t, srv.ClientURL(), "")
 	reader := Config{URLs: cfg.URLs}
 
@@ -94,7 +95,7 @@ func TestRead(t *testing.T) {
 // Follow delivers what is stored, then new alerts as they come, until ctx
 // ends.
 func TestReadFollow(t *testing.T) {
-	srv := startServer(t, "", 0)
+	srv := testkit.NATSServer(t)
 	cfg := testConfig(t, srv.ClientURL(), "")
 	p := startPublisher(t, cfg)
 	p.Publish(alert(1, detect.PhaseStart))
@@ -130,7 +131,7 @@ func TestReadFollow(t *testing.T) {
 
 // Reading from a server that is not there says so.
 func TestReadUnreachable(t *testing.T) {
-	err := Read(t.Context(), Config{URLs: []string{urlFor(freePort(t))}}, ReadOptions{}, func(Message) error { return nil })
+	err := Read(t.Context(), Config{URLs: []string{testkit.DeadNATSURL(t)}}, ReadOptions{}, func(Message) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "unreachable") {
 		t.Errorf("got %v", err)
 	}
