@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // Each banner, seen from a client: server-first ones greet on connect, HTTP
@@ -31,7 +32,7 @@ func TestBannersOnTheWire(t *testing.T) {
 	var ports, list []string
 	portOf := map[string]uint16{}
 	for _, c := range cases {
-		p := freePort(t, "tcp", "127.0.0.1")
+		p := testkit.FreePort(t, "tcp", "127.0.0.1")
 		portOf[c.name] = p
 		ports = append(ports, itoa(p)+"="+c.name)
 		list = append(list, itoa(p))
@@ -152,7 +153,7 @@ func readResponse(b []byte) (response, error) {
 
 // A silent port (no banner) sends nothing, whatever arrives.
 func TestNoBannerSaysNothing(t *testing.T) {
-	port := freePort(t, "tcp", "127.0.0.1")
+	port := testkit.FreePort(t, "tcp", "127.0.0.1")
 	cfg := testConfig(itoa(port))
 	cfg.ReadTimeout = 300 * time.Millisecond
 	rec := newRecorder()

@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // A callback that blocks costs touches, counted, never the listeners: new
 // connections are still accepted and closed on time.
 func TestSlowConsumerDropsNeverBlocks(t *testing.T) {
-	tp, up := freePort(t, "tcp", "127.0.0.1"), freePort(t, "udp", "127.0.0.1")
+	tp, up := testkit.FreePort(t, "tcp", "127.0.0.1"), testkit.FreePort(t, "udp", "127.0.0.1")
 	release := make(chan struct{})
 	d := start(t, testConfig(itoa(tp), itoa(up)+"/udp"), func(detect.Touch) { <-release })
 	defer close(release)
@@ -43,7 +44,7 @@ func TestSlowConsumerDropsNeverBlocks(t *testing.T) {
 		}
 		conn.Close()
 	}
-	waitFor(t, "connections to finish despite the stuck callback", func() bool { return d.Stats().ActiveConns == 0 })
+	testkit.WaitFor(t, 10*time.Second, "connections to finish despite the stuck callback", func() bool { return d.Stats().ActiveConns == 0 })
 	t.Logf("stats with a stuck consumer: %+v", d.Stats())
 }
 
@@ -52,7 +53,7 @@ func TestSlowConsumerDropsNeverBlocks(t *testing.T) {
 // delivered.
 func TestRunShutdown(t *testing.T) {
 	before := runtime.NumGoroutine()
-	port := freePort(t, "tcp", "127.0.0.1")
+	port := testkit.FreePort(t, "tcp", "127.0.0.1")
 	cfg := testConfig(itoa(port))
 	cfg.ReadTimeout = time.Minute
 	rec := newRecorder()
@@ -63,7 +64,7 @@ func TestRunShutdown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- d.Run(ctx) }()
-	waitFor(t, "the decoy", func() bool { return holdsPort(d, tcp(port)) })
+	testkit.WaitFor(t, 10*time.Second, "the decoy", func() bool { return holdsPort(d, tcp(port)) })
 	var conns []net.Conn
 	for range 5 {
 		c, err := net.Dial("tcp", "127.0.0.1:"+itoa(port))
@@ -73,7 +74,7 @@ func TestRunShutdown(t *testing.T) {
 		defer c.Close()
 		conns = append(conns, c)
 	}
-	waitFor(t, "5 connections", func() bool { return d.Stats().ActiveConns == 5 })
+	testkit.WaitFor(t, 10*time.Second, "5 connections", func() bool { return d.Stats().ActiveConns == 5 })
 
 	began := time.Now()
 	cancel()
@@ -92,7 +93,7 @@ func TestRunShutdown(t *testing.T) {
 	if _, err := net.Dial("tcp", "127.0.0.1:"+itoa(port)); err == nil {
 		t.Error("listener still open after Run returned")
 	}
-	waitFor(t, "goroutines to end", func() bool { return runtime.NumGoroutine() <= before })
+	testkit.WaitFor(t, 10*time.Second, "goroutines to end", func() bool { return runtime.NumGoroutine() <= before })
 	if err := d.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "twice") {
 		t.Errorf("second Run: %v", err)
 	}
@@ -121,7 +122,7 @@ func TestDisabledHoldsNothing(t *testing.T) {
 // Open binds before Run, for a caller that drops privileges in between;
 // Run then serves what Open bound.
 func TestOpenThenRun(t *testing.T) {
-	port := freePort(t, "tcp", "127.0.0.1")
+	port := testkit.FreePort(t, "tcp", "127.0.0.1")
 	rec := newRecorder()
 	d, err := New(testConfig(itoa(port)), rec.onTouch, testLogger(t))
 	if err != nil {

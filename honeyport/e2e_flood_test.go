@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // floodEnv carries the flooder's orders into the re-executed test binary.
@@ -175,7 +176,7 @@ func floodFor() string {
 // memory of the decoys' process stay within what the caps allow, and once
 // the flood is over a new source's touch still arrives.
 func TestE2EFlood(t *testing.T) {
-	requireE2E(t)
+	testkit.RequireE2E(t)
 	n := newTestNet(t)
 	sources := n.addPeers(32)
 	late := n.addPeers(1)[0]
@@ -271,7 +272,7 @@ func TestE2EFlood(t *testing.T) {
 
 	// Afterwards: connections drain by their deadline, and a new source is
 	// still seen.
-	waitFor(t, "connections to drain", func() bool { return d.Stats().ActiveConns == 0 })
+	testkit.WaitFor(t, 10*time.Second, "connections to drain", func() bool { return d.Stats().ActiveConns == 0 })
 	n.in(20*time.Second, []string{floodEnv + "=touch " + n.host() + ":" + itoa(ports.silent) + " " + late + " after-the-flood"},
 		exe, "-test.run=^TestFloodHelper$")
 	select {
@@ -282,7 +283,7 @@ func TestE2EFlood(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatalf("no touch from a new source after the flood; stats %+v", d.Stats())
 	}
-	waitFor(t, "goroutines to settle", func() bool { return runtime.NumGoroutine() <= idle.goroutines+2 })
+	testkit.WaitFor(t, 10*time.Second, "goroutines to settle", func() bool { return runtime.NumGoroutine() <= idle.goroutines+2 })
 	after := measure(t)
 	t.Logf("after: goroutines %d, fds %d, RSS %d KiB", after.goroutines, after.fds, after.rssKiB)
 	if after.fds > idle.fds+2 {

@@ -2,7 +2,6 @@ package honeyport
 
 import (
 	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"math/big"
 	"os"
@@ -10,26 +9,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // The end-to-end tests run real tools (nmap) and a flood from another
-// network namespace against decoys in the test process. They run when
-// PORTSNARE_E2E is set (CI sets it); then a missing prerequisite fails the
-// test instead of skipping it, so CI cannot pass without having run them.
-func requireE2E(t *testing.T, tools ...string) {
-	t.Helper()
-	if os.Getenv("PORTSNARE_E2E") == "" {
-		t.Skip("end-to-end test: set PORTSNARE_E2E=1 (needs root, ip netns, nmap)")
-	}
-	if os.Geteuid() != 0 {
-		t.Fatal("PORTSNARE_E2E is set but the test is not running as root")
-	}
-	for _, tool := range append([]string{"ip", "timeout"}, tools...) {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("PORTSNARE_E2E is set but %s is not installed: %v", tool, err)
-		}
-	}
-}
+// network namespace against decoys in the test process, behind
+// testkit.RequireE2E.
 
 // testNet is a veth pair: one end in this (the decoys') namespace with
 // address .1, the other in a namespace of its own, "the attacker", with .2
@@ -50,9 +36,7 @@ type testNet struct {
 
 func newTestNet(t *testing.T) *testNet {
 	t.Helper()
-	var b [3]byte
-	rand.Read(b[:])
-	id := hex.EncodeToString(b[:])
+	id := testkit.ID()
 	n := &testNet{t: t, ns: "hp" + id, veth: "hpv" + id}
 	for range 50 {
 		third, _ := rand.Int(rand.Reader, big.NewInt(254))
@@ -63,15 +47,12 @@ func newTestNet(t *testing.T) *testNet {
 			break
 		}
 	}
-	n.sh("ip", "netns", "add", n.ns)
-	t.Cleanup(func() { exec.Command("ip", "netns", "del", n.ns).Run() })
-	n.sh("ip", "link", "add", n.veth, "type", "veth", "peer", "name", "eth0", "netns", n.ns)
-	t.Cleanup(func() { exec.Command("ip", "link", "del", n.veth).Run() })
-	n.sh("ip", "addr", "add", n.net4+".1/24", "dev", n.veth)
-	n.sh("ip", "link", "set", n.veth, "up")
-	n.sh("ip", "-n", n.ns, "addr", "add", n.net4+".2/24", "dev", "eth0")
-	n.sh("ip", "-n", n.ns, "link", "set", "eth0", "up")
-	n.sh("ip", "-n", n.ns, "link", "set", "lo", "up")
+	testkit.Namespace(t, n.ns)
+	testkit.Veth(t, n.veth, n.ns, "eth0")
+	testkit.Sh(t, "ip", "addr", "add", n.net4+".1/24", "dev", n.veth)
+	testkit.Sh(t, "ip", "link", "set", n.veth, "up")
+	testkit.Sh(t, "ip", "-n", n.ns, "addr", "add", n.net4+".2/24", "dev", "eth0")
+	testkit.Sh(t, "ip", "-n", n.ns, "link", "set", "eth0", "up")
 	// IPv6 where the kernel has it; nodad, so the addresses are usable at once.
 	if exec.Command("ip", "-6", "addr", "add", n.net6+"1/64", "dev", n.veth, "nodad").Run() == nil &&
 		exec.Command("ip", "-n", n.ns, "-6", "addr", "add", n.net6+"2/64", "dev", "eth0", "nodad").Run() == nil {
@@ -92,7 +73,7 @@ func (n *testNet) addPeers(count int) []string {
 	var out []string
 	for i := range count {
 		a := fmt.Sprintf("%s.%d", n.net4, 10+n.extras+i)
-		n.sh("ip", "-n", n.ns, "addr", "add", a+"/24", "dev", "eth0")
+		testkit.Sh(n.t, "ip", "-n", n.ns, "addr", "add", a+"/24", "dev", "eth0")
 		out = append(out, a)
 	}
 	n.extras += count
@@ -103,19 +84,11 @@ func (n *testNet) addPeers(count int) []string {
 // returns its combined output; failure fails the test.
 func (n *testNet) in(limit time.Duration, env []string, args ...string) string {
 	n.t.Helper()
-	full := append([]string{"--kill-after=5", fmt.Sprint(int(limit.Seconds())), "ip", "netns", "exec", n.ns}, args...)
-	cmd := exec.Command("timeout", full...)
+	cmd := testkit.InNamespace(n.ns, limit, args...)
 	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		n.t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return string(out)
-}
-
-func (n *testNet) sh(args ...string) {
-	n.t.Helper()
-	if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
-		n.t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
-	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // e2ePorts picks the decoys of the nmap tests: an SSH port, a silent one
@@ -59,7 +60,7 @@ func e2eDecoys(t *testing.T, n *testNet, readTimeout time.Duration) (e2ePorts, *
 // nmap -sT completes a handshake with every decoy: one touch per port,
 // with Handshake, from the scanner's real address, over IPv4 and IPv6.
 func TestE2ENmapConnectScan(t *testing.T) {
-	requireE2E(t, "nmap")
+	testkit.RequireE2E(t, "nmap")
 	n := newTestNet(t)
 	ports, rec := e2eDecoys(t, n, 5*time.Second)
 
@@ -97,7 +98,7 @@ func TestE2ENmapConnectScan(t *testing.T) {
 // nmap -sV talks to the decoys: it reads the SSH greeting, and sends its
 // HTTP probe, which the touch records, to the port that answers HTTP.
 func TestE2ENmapServiceScan(t *testing.T) {
-	requireE2E(t, "nmap")
+	testkit.RequireE2E(t, "nmap")
 	n := newTestNet(t)
 	// Longer than nmap's tcpwrapped limit (3 s): a decoy that closed
 	// sooner, having said nothing, would stop nmap from sending its probes.

@@ -3,15 +3,14 @@ package honeyport
 import (
 	"context"
 	"log/slog"
-	"net"
 	"net/netip"
 	"os"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // testLogger writes the decoys' log into the test's output.
@@ -29,7 +28,6 @@ func (w tWriter) Write(b []byte) (int, error) {
 
 // recorder collects touches.
 type recorder struct {
-	mu sync.Mutex
 	ch chan detect.Touch
 }
 
@@ -51,16 +49,6 @@ func (r *recorder) next(t testing.TB, ok func(detect.Touch) bool) detect.Touch {
 			t.Fatal("no touch within 10s")
 			return detect.Touch{}
 		}
-	}
-}
-
-// none fails if a touch arrives within d.
-func (r *recorder) none(t testing.TB, d time.Duration) {
-	t.Helper()
-	select {
-	case got := <-r.ch:
-		t.Errorf("unexpected touch %+v", got)
-	case <-time.After(d):
 	}
 }
 
@@ -105,41 +93,11 @@ func runDecoys(t testing.TB, d *Decoys) {
 			t.Error("Run did not return within 10s of cancel")
 		}
 	})
-	waitFor(t, "Run to start", func() bool {
+	testkit.WaitFor(t, 10*time.Second, "Run to start", func() bool {
 		d.mu.Lock()
 		defer d.mu.Unlock()
 		return d.running
 	})
-}
-
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-// freePort returns a port that no socket of network holds on addr now.
-func freePort(t testing.TB, network, addr string) uint16 {
-	t.Helper()
-	if network == "udp" {
-		c, err := net.ListenPacket("udp", net.JoinHostPort(addr, "0"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		return uint16(c.LocalAddr().(*net.UDPAddr).Port)
-	}
-	l, err := net.Listen("tcp", net.JoinHostPort(addr, "0"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return uint16(l.Addr().(*net.TCPAddr).Port)
 }
 
 func itoa(n uint16) string { return strconv.Itoa(int(n)) }

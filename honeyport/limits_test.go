@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 func TestConnLimitsUnit(t *testing.T) {
@@ -60,7 +61,7 @@ func TestConnLimitsUnit(t *testing.T) {
 // still a touch; another source is admitted; over the global cap everyone
 // is reset.
 func TestCapsOnTheWire(t *testing.T) {
-	port := freePort(t, "tcp", "127.0.0.1")
+	port := testkit.FreePort(t, "tcp", "127.0.0.1")
 	cfg := testConfig(itoa(port))
 	cfg.MaxConns = 3
 	cfg.MaxConnsPerSource = 2
@@ -93,7 +94,7 @@ func TestCapsOnTheWire(t *testing.T) {
 		return err != nil && !isTimeout(err)
 	}
 	holding := []net.Conn{dial("127.0.0.1"), dial("127.0.0.1")}
-	waitFor(t, "two active connections", func() bool { return d.Stats().ActiveConns == 2 })
+	testkit.WaitFor(t, 10*time.Second, "two active connections", func() bool { return d.Stats().ActiveConns == 2 })
 	if !reset(dial("127.0.0.1")) {
 		t.Error("third connection from one source not reset")
 	}
@@ -115,7 +116,7 @@ func TestCapsOnTheWire(t *testing.T) {
 	for _, c := range append(holding, other) {
 		c.Close()
 	}
-	waitFor(t, "connections released", func() bool { return d.Stats().ActiveConns == 0 })
+	testkit.WaitFor(t, 10*time.Second, "connections released", func() bool { return d.Stats().ActiveConns == 0 })
 	c := dial("127.0.0.1")
 	c.Write([]byte("again"))
 	c.(*net.TCPConn).CloseWrite()

@@ -1,49 +1,27 @@
 package honeyport
 
 import (
-	"bytes"
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
-
-// lockedBuffer is a log sink safe for the decoys' goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-// take returns what was written since the last take.
-func (l *lockedBuffer) take() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	s := l.b.String()
-	l.b.Reset()
-	return s
-}
 
 // TestReloadReportsPortsInUse: a port another socket holds is avoided for
 // the life of the process, and the reload's log line used to leave it out
 // of in_use, as if the new configuration had got every port it asked for.
 func TestReloadReportsPortsInUse(t *testing.T) {
-	a, b, c := freePort(t, "tcp", "127.0.0.1"), freePort(t, "tcp", "127.0.0.1"), freePort(t, "tcp", "127.0.0.1")
+	a, b, c := testkit.FreePort(t, "tcp", "127.0.0.1"), testkit.FreePort(t, "tcp", "127.0.0.1"), testkit.FreePort(t, "tcp", "127.0.0.1")
 	svc, err := net.Listen("tcp4", "127.0.0.1:"+itoa(b))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer svc.Close()
 
-	var logs lockedBuffer
+	var logs testkit.Buffer
 	d, err := New(testConfig(itoa(a), itoa(b)), func(detect.Touch) {}, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -59,14 +37,14 @@ func TestReloadReportsPortsInUse(t *testing.T) {
 		t.Fatalf("no \"decoys changed\" line in:\n%s", text)
 		return ""
 	}
-	if got := inUse(logs.take()); !strings.Contains(got, itoa(b)+"/tcp") {
+	if got := inUse(logs.Take()); !strings.Contains(got, itoa(b)+"/tcp") {
 		t.Fatalf("at start, in_use=%s; want %d/tcp", got, b)
 	}
 
 	if err := d.Reload(testConfig(itoa(a), itoa(b), itoa(c))); err != nil {
 		t.Fatal(err)
 	}
-	if got := inUse(logs.take()); !strings.Contains(got, itoa(b)+"/tcp") {
+	if got := inUse(logs.Take()); !strings.Contains(got, itoa(b)+"/tcp") {
 		t.Errorf("after reload, in_use=%s; want %d/tcp, still held by another socket", got, b)
 	}
 	if holdsPort(d, tcp(b)) || !holdsPort(d, tcp(c)) {

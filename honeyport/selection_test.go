@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // freeCurated returns a curated port of proto that nothing on this host
@@ -76,7 +77,7 @@ func TestAutoNeverTakesAServicesPort(t *testing.T) {
 // The look at /proc/net can be stale by the time of the bind: a service that
 // binds in between makes the bind fail, which skips the port just the same.
 func TestBindFailureSkipsPort(t *testing.T) {
-	port := freePort(t, "tcp", "127.0.0.1")
+	port := testkit.FreePort(t, "tcp", "127.0.0.1")
 	svc, err := net.Listen("tcp4", "127.0.0.1:"+itoa(port))
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +104,7 @@ func TestBindFailureSkipsPort(t *testing.T) {
 // A decoy bound to one address cannot stop a service from listening on
 // another; when one does, the decoy yields the port.
 func TestServiceBesideDecoyReleasesIt(t *testing.T) {
-	port := freePort(t, "tcp", "127.0.0.1")
+	port := testkit.FreePort(t, "tcp", "127.0.0.1")
 	d := start(t, testConfig(itoa(port)), func(detect.Touch) {})
 	if !holds(d, tcp(port), "127.0.0.1") {
 		t.Fatalf("not held: %v", d.Ports())
@@ -122,7 +123,7 @@ func TestServiceBesideDecoyReleasesIt(t *testing.T) {
 // A port is held on all addresses or none: a bind that finds it in use on
 // one family closes the others.
 func TestInUseOnOneFamilyReleasesAll(t *testing.T) {
-	port := freePort(t, "tcp", "127.0.0.1")
+	port := testkit.FreePort(t, "tcp", "127.0.0.1")
 	svc, err := net.Listen("tcp6", "[::1]:"+itoa(port))
 	if err != nil {
 		t.Skip("no IPv6 loopback:", err)
@@ -148,7 +149,7 @@ func TestInUseOnOneFamilyReleasesAll(t *testing.T) {
 }
 
 func TestReload(t *testing.T) {
-	a, b, c := freePort(t, "tcp", "127.0.0.1"), freePort(t, "tcp", "127.0.0.1"), freePort(t, "udp", "127.0.0.1")
+	a, b, c := testkit.FreePort(t, "tcp", "127.0.0.1"), testkit.FreePort(t, "tcp", "127.0.0.1"), testkit.FreePort(t, "udp", "127.0.0.1")
 	d := start(t, testConfig(itoa(a), itoa(b)), func(detect.Touch) {})
 	if !holdsPort(d, tcp(a)) || !holdsPort(d, tcp(b)) {
 		t.Fatalf("held %v", d.Ports())
@@ -192,7 +193,7 @@ func TestReload(t *testing.T) {
 
 // Reload before Run only stores the configuration.
 func TestReloadBeforeRun(t *testing.T) {
-	a := freePort(t, "tcp", "127.0.0.1")
+	a := testkit.FreePort(t, "tcp", "127.0.0.1")
 	d, err := New(testConfig(), func(detect.Touch) {}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -211,7 +212,7 @@ func TestReloadBeforeRun(t *testing.T) {
 
 // A reload that drops an address closes the decoys' sockets on it.
 func TestReloadDropsAddress(t *testing.T) {
-	port := freePort(t, "tcp", "127.0.0.1")
+	port := testkit.FreePort(t, "tcp", "127.0.0.1")
 	cfg := testConfig(itoa(port))
 	cfg.Addresses = []string{"127.0.0.1", "127.0.0.2"}
 	d := start(t, cfg, func(detect.Touch) {})

@@ -9,10 +9,11 @@ import (
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 func TestTCPTouchIPv4AndIPv6(t *testing.T) {
-	port := freePort(t, "tcp", "127.0.0.1")
+	port := testkit.FreePort(t, "tcp", "127.0.0.1")
 	cfg := testConfig(itoa(port))
 	cfg.Addresses = []string{"127.0.0.1", "::1"}
 	rec := newRecorder()
@@ -63,26 +64,24 @@ func TestTCPTouchIPv4AndIPv6(t *testing.T) {
 
 // A connect scan's touch: handshake, nothing sent, closed by the client.
 func TestTCPConnectOnly(t *testing.T) {
-	port := freePort(t, "tcp", "127.0.0.1")
+	port := testkit.FreePort(t, "tcp", "127.0.0.1")
 	rec := newRecorder()
 	start(t, testConfig(itoa(port)), rec.onTouch)
 	c, err := net.Dial("tcp", "127.0.0.1:"+itoa(port))
 	if err != nil {
 		t.Fatal(err)
 	}
-	began := time.Now()
 	c.Close()
+	// That it comes without waiting for the deadline is timed exactly by
+	// TestConverseEndsWhenClientCloses.
 	got := rec.next(t, nil)
 	if !got.Handshake || got.Bytes != 0 || got.First != nil {
 		t.Errorf("touch %+v", got)
 	}
-	if time.Since(began) > 500*time.Millisecond {
-		t.Errorf("touch of a closed connection took %v: it should not wait for the deadline", time.Since(began))
-	}
 }
 
 func TestRecordLimitAndCount(t *testing.T) {
-	port := freePort(t, "tcp", "127.0.0.1")
+	port := testkit.FreePort(t, "tcp", "127.0.0.1")
 	cfg := testConfig(itoa(port))
 	cfg.RecordBytes = 8
 	rec := newRecorder()
@@ -105,7 +104,7 @@ func TestRecordLimitAndCount(t *testing.T) {
 // A client that says nothing and never closes is cut off at read_timeout,
 // and its touch arrives then.
 func TestSlowClientDeadline(t *testing.T) {
-	port := freePort(t, "tcp", "127.0.0.1")
+	port := testkit.FreePort(t, "tcp", "127.0.0.1")
 	cfg := testConfig(itoa(port))
 	cfg.ReadTimeout = 300 * time.Millisecond
 	cfg.Banners = []string{itoa(port) + "=ssh"}
@@ -119,9 +118,11 @@ func TestSlowClientDeadline(t *testing.T) {
 	began := time.Now()
 	c.Write([]byte("S")) // one byte, then silence: a slowloris
 	got := rec.next(t, nil)
-	took := time.Since(began)
-	if took < 250*time.Millisecond || took > 2*time.Second {
-		t.Errorf("touch after %v; want it at the 300ms deadline", took)
+	// Not before the deadline, less a margin for the decoy's clock, which
+	// starts at accept; that it comes at the deadline exactly is
+	// TestConverseCutsSlowClientAtDeadline's to check, on a fake clock.
+	if took := time.Since(began); took < cfg.ReadTimeout-50*time.Millisecond {
+		t.Errorf("touch after %v, before the %v deadline", took, cfg.ReadTimeout)
 	}
 	if got.Bytes != 1 || got.Banner != "ssh" {
 		t.Errorf("touch %+v", got)
@@ -131,5 +132,5 @@ func TestSlowClientDeadline(t *testing.T) {
 	if err != nil || string(b) != "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n" {
 		t.Errorf("client read %q, %v; want the greeting then EOF", b, err)
 	}
-	waitFor(t, "the connection to be released", func() bool { return d.Stats().ActiveConns == 0 })
+	testkit.WaitFor(t, 10*time.Second, "the connection to be released", func() bool { return d.Stats().ActiveConns == 0 })
 }

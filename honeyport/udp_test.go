@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // A UDP decoy bound to 0.0.0.0 reports the address the datagram was sent
 // to, replies from that address (else a connected client would drop the
 // reply), never with more bytes than it got, and within the rate.
 func TestUDPTouchAndReply(t *testing.T) {
-	port := freePort(t, "udp", "0.0.0.0")
+	port := testkit.FreePort(t, "udp", "0.0.0.0")
 	cfg := testConfig(itoa(port) + "/udp")
 	cfg.Addresses = []string{"0.0.0.0"}
 	cfg.Banners = []string{itoa(port) + "/udp=smtp"}
@@ -60,7 +61,7 @@ func TestUDPTouchAndReply(t *testing.T) {
 }
 
 func TestUDPRecordsWholeDatagramSize(t *testing.T) {
-	port := freePort(t, "udp", "127.0.0.1")
+	port := testkit.FreePort(t, "udp", "127.0.0.1")
 	cfg := testConfig(itoa(port) + "/udp")
 	cfg.RecordBytes = 16
 	rec := newRecorder()
@@ -89,7 +90,7 @@ func TestUDPNoReplyToPrivilegedPort(t *testing.T) {
 	if !isRoot() {
 		t.Skip("binding a source port below 1024 needs root")
 	}
-	port := freePort(t, "udp", "127.0.0.1")
+	port := testkit.FreePort(t, "udp", "127.0.0.1")
 	cfg := testConfig(itoa(port) + "/udp")
 	cfg.Banners = []string{itoa(port) + "/udp=ssh"}
 	rec := newRecorder()
