@@ -4,46 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
-
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 	"github.com/portsnare/portsnare/sensor/publish"
 )
 
-// natsServer runs a real nats-server with JetStream on a random loopback
-// port for the test and returns its URL.
+// natsServer runs a real nats-server with JetStream for the test and
+// returns its URL.
 func natsServer(t *testing.T) string {
 	t.Helper()
-	srv, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true,
-		StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Start()
-	if !srv.ReadyForConnections(10 * time.Second) {
-		t.Fatal("nats-server did not start")
-	}
-	t.Cleanup(func() {
-		srv.Shutdown()
-		srv.WaitForShutdown()
-	})
-	return srv.ClientURL()
-}
-
-// deadURL is a loopback URL nothing listens on.
-func deadURL(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return "nats://127.0.0.1:" + strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	return testkit.NATSServer(t).ClientURL()
 }
 
 // replay --nats publishes what it prints; alerts reads the same back; a
@@ -86,7 +61,7 @@ func TestReplayNATSThenAlerts(t *testing.T) {
 // With the server unreachable replay still prints every alert, then exits
 // 1 saying how many were not published.
 func TestReplayNATSUnreachable(t *testing.T) {
-	url := deadURL(t)
+	url := testkit.DeadNATSURL(t)
 	start := time.Now()
 	code, stdout, stderr := runCLI(t, "replay", "--no-progress", "--nats", url, "--log-level", "error", synScan)
 	if code != exitFailure {
@@ -117,7 +92,7 @@ func TestAlertsErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"--nats", deadURL(t)}, exitFailure, "unreachable"},
+		{[]string{"--nats", testkit.DeadNATSURL(t)}, exitFailure, "unreachable"},
 		{[]string{"--nats", natsServer(t)}, exitFailure, "no stream PORTSNARE"},
 		{[]string{"--nats", "http://x"}, exitUsage, `nats.urls item 0: "http://x": scheme must be nats, tls, ws or wss (from flag --nats)`},
 		{[]string{"--since", "-1h"}, exitUsage, "--since must not be negative"},
@@ -152,30 +127,20 @@ func TestAlertsFollow(t *testing.T) {
 	send(testAlert("one", false))
 
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr lockedBuffer
+	var stdout, stderr testkit.Buffer
 	done := make(chan int)
 	go func() {
 		done <- run(ctx, []string{"alerts", "--follow", "--suppressed", "--nats", url}, &stdout, &stderr)
 	}()
-	waitFor(t, &stdout, `"id":"one"`)
+	testkit.WaitOutput(t, 10*time.Second, &stdout, `"id":"one"`)
 	send(testAlert("two", true))
-	waitFor(t, &stdout, `"id":"two"`)
+	testkit.WaitOutput(t, 10*time.Second, &stdout, `"id":"two"`)
 	cancel()
 	if code := <-done; code != exitOK {
 		t.Errorf("exit %d\n%s", code, stderr.String())
 	}
 	if n := strings.Count(stdout.String(), "\n"); n != 2 {
 		t.Errorf("%d lines:\n%s", n, stdout.String())
-	}
-}
-
-func waitFor(t *testing.T, b *lockedBuffer, s string) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(b.String(), s); {
-		if time.Now().After(deadline) {
-			t.Fatalf("%q never printed; got:\n%s", s, b.String())
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // TestMain clears PORTSNARE_* variables the developer's shell may have set:
@@ -18,6 +20,14 @@ func TestMain(m *testing.M) {
 		}
 	}
 	os.Exit(m.Run())
+}
+
+// The loader lets the end-to-end gate through, since CI exports it to the
+// sensor too; it must be the variable the tests' gate reads.
+func TestGateEnvIsTheTests(t *testing.T) {
+	if testGateEnv != testkit.E2EEnv {
+		t.Errorf("the loader lets %s through, the tests' gate reads %s", testGateEnv, testkit.E2EEnv)
+	}
 }
 
 // runCLI runs a command line in-process and returns its exit status and

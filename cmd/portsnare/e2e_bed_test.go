@@ -3,45 +3,29 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/netip"
 	"os"
 	"os/exec"
-	"strconv"
+	"slices"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
-// The end-to-end tests run real scanners against the live sensor. They need
-// root, network namespaces and Debian's nmap, masscan, zmap, ncat, arping
-// and python3 (.ci/run installs them). They run
-// when PORTSNARE_E2E is set (CI sets it), and then a missing prerequisite
-// fails the run rather than skipping it.
+// The end-to-end tests run real scanners against the live sensor, behind
+// testkit.RequireE2E: root, network namespaces and Debian's nmap, masscan,
+// zmap, ncat, arping and python3 (.ci/run installs them).
 func requireE2E(t *testing.T, tools ...string) {
 	t.Helper()
-	if os.Getenv("PORTSNARE_E2E") == "" {
-		t.Skip("end-to-end test: set PORTSNARE_E2E=1 (needs root, ip netns, nmap, masscan, zmap, ncat, arping, python3)")
-	}
-	if os.Geteuid() != 0 {
-		t.Fatal("PORTSNARE_E2E is set but the test is not running as root")
-	}
-	for _, tool := range append([]string{"ip"}, tools...) {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("PORTSNARE_E2E is set but %s is not installed: %v", tool, err)
-		}
-	}
+	testkit.RequireE2E(t, tools...)
 }
 
 // bed is a test network: a bridge in the test's own namespace that owns the
@@ -53,17 +37,14 @@ type bed struct {
 	id     string
 	bridge string
 	net    string // first three octets, "198.18.N"
-	nss    []string
 }
 
 func newBed(t *testing.T, third int) *bed {
 	t.Helper()
-	var b [3]byte
-	_, _ = rand.Read(b[:])
-	id := hex.EncodeToString(b[:])
+	id := testkit.ID()
 	bd := &bed{t: t, id: id, bridge: "psbr" + id, net: fmt.Sprintf("198.18.%d", third)}
-	t.Cleanup(bd.cleanup)
 	bd.sh("ip", "link", "add", bd.bridge, "type", "bridge")
+	t.Cleanup(func() { _ = exec.Command("ip", "link", "del", bd.bridge).Run() })
 	bd.sh("ip", "addr", "add", bd.net+".1/24", "dev", bd.bridge)
 	bd.sh("ip", "link", "set", bd.bridge, "up")
 	return bd
@@ -79,15 +60,12 @@ func (b *bed) addTargets(first, last int) {
 // client makes a namespace with address .host on the bridge and returns
 // its name.
 func (b *bed) client(host int) string {
-	ns := fmt.Sprintf("ps%s-%d", b.id, host)
+	ns := testkit.Namespace(b.t, fmt.Sprintf("ps%s-%d", b.id, host))
 	veth := fmt.Sprintf("pv%s%d", b.id, host)
-	b.sh("ip", "netns", "add", ns)
-	b.nss = append(b.nss, ns)
-	b.sh("ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns)
+	testkit.Veth(b.t, veth, ns, "eth0")
 	b.sh("ip", "link", "set", veth, "master", b.bridge, "up")
 	b.sh("ip", "-n", ns, "addr", "add", fmt.Sprintf("%s.%d/24", b.net, host), "dev", "eth0")
 	b.sh("ip", "-n", ns, "link", "set", "eth0", "up")
-	b.sh("ip", "-n", ns, "link", "set", "lo", "up")
 	return ns
 }
 
@@ -154,28 +132,7 @@ func (b *bed) setIPv6(iface, ns string) {
 // error. Unlike in, it never fails the test itself, so several can run at
 // once from other goroutines and a tool's own exit status can be judged.
 func (b *bed) start(ns string, limit time.Duration, args ...string) func() (string, error) {
-	full := append([]string{"--kill-after=5", fmt.Sprint(int(limit.Seconds())), "ip", "netns", "exec", ns}, args...)
-	cmd := exec.Command("timeout", full...)
-	var out syncBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		return func() (string, error) { return "", err }
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	var once sync.Once
-	var err error
-	wait := func() (string, error) {
-		once.Do(func() { err = <-done })
-		return out.String(), err
-	}
-	// A test that fails while the command runs still ends it: timeout
-	// passes SIGTERM on to the command, and kills it 5 s later.
-	b.t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		_, _ = wait()
-	})
-	return wait
+	return testkit.Background(b.t, testkit.InNamespace(ns, limit, args...))
 }
 
 // mac returns the bridge's hardware address (the "router" for masscan and
@@ -192,9 +149,8 @@ func (b *bed) mac() string {
 // after finishing (masscan) are stopped by the limit, which is not an error.
 func (b *bed) in(ns string, limit time.Duration, args ...string) string {
 	b.t.Helper()
-	full := append([]string{"--kill-after=5", fmt.Sprint(int(limit.Seconds())), "ip", "netns", "exec", ns}, args...)
-	out, err := exec.Command("timeout", full...).CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); ok && (ee.ExitCode() == 124 || ee.ExitCode() == 137) && args[0] == "masscan" {
+	out, err := testkit.InNamespace(ns, limit, args...).CombinedOutput()
+	if testkit.TimedOut(err) && args[0] == "masscan" {
 		err = nil
 	}
 	if err != nil {
@@ -205,16 +161,7 @@ func (b *bed) in(ns string, limit time.Duration, args ...string) string {
 
 func (b *bed) sh(args ...string) {
 	b.t.Helper()
-	if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
-		b.t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-}
-
-func (b *bed) cleanup() {
-	for _, ns := range b.nss {
-		_ = exec.Command("ip", "netns", "del", ns).Run()
-	}
-	_ = exec.Command("ip", "link", "del", b.bridge).Run()
+	testkit.Sh(b.t, args...)
 }
 
 // isolateNATS points the sensor's embedded NATS server and spool at the
@@ -233,68 +180,42 @@ func isolateNATS(t *testing.T) (dataDir, spoolDir string) {
 type liveSensor struct {
 	t           *testing.T
 	stop        context.CancelFunc
-	done        chan int
-	out, errOut syncBuffer
-	metrics     string // base URL of /metrics, when started with it
+	exited      chan struct{} // closed when run returns, with its status in code
+	code        int
+	out, errOut testkit.Buffer
+	metrics     string // base URL of /metrics and /healthz
 }
 
-// syncBuffer is a bytes.Buffer the sensor writes while a test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (w *syncBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-// Bytes returns a copy of what has been written so far.
-func (w *syncBuffer) Bytes() []byte {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return bytes.Clone(w.b.Bytes())
-}
-
-func (w *syncBuffer) String() string { return string(w.Bytes()) }
-
-// startSensor starts `portsnare run -i iface --stdout` and waits for its
-// sockets to open. Settings come from the test's PORTSNARE_* environment.
+// startSensor starts `portsnare run -i iface --stdout` with the
+// Prometheus endpoint on a free loopback port, so that a test can read the
+// sensor's packet counters, and returns once the endpoint answers: the
+// capture sockets are opened before the endpoint starts, so from then on
+// every packet is seen. Settings come from the test's PORTSNARE_*
+// environment.
 func startSensor(t *testing.T, iface string) *liveSensor {
-	t.Helper()
-	s := launchSensor(t, iface, "")
-	time.Sleep(time.Second)
-	return s
-}
-
-// startSensorMetrics is startSensor with the Prometheus endpoint on a free
-// loopback port, so that a test can read the sensor's packet counters. It
-// returns once the endpoint answers: the capture sockets are opened before
-// the endpoint starts, so from then on every packet is seen.
-func startSensorMetrics(t *testing.T, iface string) *liveSensor {
 	t.Helper()
 	addr := freeFixedPort(t)
 	s := launchSensor(t, iface, addr)
 	s.metrics = "http://" + addr
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		resp, err := http.Get(s.metrics + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s
-			}
+	var err error
+	client := http.Client{Timeout: 2 * time.Second}
+	ready := testkit.Until(15*time.Second, s.exited, func() bool {
+		var resp *http.Response
+		if resp, err = client.Get(s.metrics + "/healthz"); err != nil {
+			return false
 		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+	if !ready {
 		select {
-		case code := <-s.done:
-			t.Fatalf("portsnare run exited %d before serving metrics:\n%s", code, s.errOut.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
+		case <-s.exited:
+			t.Fatalf("portsnare run exited %d before serving metrics:\n%s", s.code, s.errOut.String())
+		default:
 			t.Fatalf("the sensor's metrics endpoint %s did not answer: %v\n%s", addr, err, s.errOut.String())
 		}
 	}
+	return s
 }
 
 // freeFixedPort returns a loopback address with a port that is free now
@@ -318,9 +239,10 @@ func freeFixedPort(t *testing.T) string {
 func launchSensor(t *testing.T, iface, metrics string) *liveSensor {
 	t.Helper()
 	ctx, stop := context.WithCancel(context.Background())
-	s := &liveSensor{t: t, stop: stop, done: make(chan int, 1)}
+	s := &liveSensor{t: t, stop: stop, exited: make(chan struct{})}
 	go func() {
-		s.done <- run(ctx, []string{"run", "-i", iface, "--stdout", "--sensor-name", "e2e",
+		defer close(s.exited)
+		s.code = run(ctx, []string{"run", "-i", iface, "--stdout", "--sensor-name", "e2e",
 			"--metrics-listen", metrics, "--log-level", "warn"}, &s.out, &s.errOut)
 	}()
 	t.Cleanup(stop)
@@ -331,30 +253,11 @@ func launchSensor(t *testing.T, iface, metrics string) *liveSensor {
 // format shows it, e.g. portsnare_decoded_packets_total{result="probe"}.
 func (s *liveSensor) counter(sample string) float64 {
 	s.t.Helper()
-	if s.metrics == "" {
-		s.t.Fatal("the sensor was started without metrics")
-	}
-	resp, err := http.Get(s.metrics + "/metrics")
+	v, err := testkit.Scrape(s.metrics, sample)
 	if err != nil {
-		s.t.Fatal(err)
+		s.t.Fatalf("the sensor's metrics: %v", err)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(body), "\n") {
-		name, value, ok := strings.Cut(line, " ")
-		if ok && name == sample {
-			v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
-			if err != nil {
-				s.t.Fatalf("metric %s: %v", line, err)
-			}
-			return v
-		}
-	}
-	s.t.Fatalf("no sample %s in the sensor's metrics", sample)
-	return 0
+	return v
 }
 
 // lines returns the complete alert lines written so far.
@@ -375,24 +278,12 @@ func (s *liveSensor) lines() [][]byte {
 }
 
 // waitLine waits until an alert line written so far satisfies match, or
-// until the limit; it reports whether one did.
+// until the limit; it reports whether one did. A sensor that exits ends
+// the wait (finish reports why).
 func (s *liveSensor) waitLine(limit time.Duration, match func([]byte) bool) bool {
-	deadline := time.Now().Add(limit)
-	for {
-		for _, line := range s.lines() {
-			if match(line) {
-				return true
-			}
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		select {
-		case <-s.done: // exited early: finish reports why
-			return false
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+	return testkit.Until(limit, s.exited, func() bool {
+		return slices.ContainsFunc(s.lines(), match)
+	})
 }
 
 // finishLines gives the last replies a moment to arrive, stops the sensor as
@@ -402,8 +293,9 @@ func (s *liveSensor) finishLines() [][]byte {
 	s.t.Helper()
 	time.Sleep(2 * time.Second)
 	s.stop()
-	if code := <-s.done; code != 0 {
-		s.t.Fatalf("portsnare run exited %d:\n%s", code, s.errOut.String())
+	<-s.exited
+	if s.code != 0 {
+		s.t.Fatalf("portsnare run exited %d:\n%s", s.code, s.errOut.String())
 	}
 	return s.lines()
 }

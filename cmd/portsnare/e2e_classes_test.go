@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // TestE2EClasses runs, against the live sensor, real tools that play each
@@ -157,7 +158,7 @@ var judged = detect.DefaultConfig().ReplyTimeout + 2*time.Second
 // awaitJudgement keeps the sensor running for judged after the traffic.
 func awaitJudgement(s *liveSensor) {
 	select {
-	case <-s.done: // exited early: finish reports why
+	case <-s.exited: // exited early: finish reports why
 	case <-time.After(judged):
 	}
 }
@@ -215,17 +216,12 @@ func processed(s *liveSensor) (probes, replies float64) {
 // published once a second, so it waits a few seconds for them to get there.
 func atLeast(t *testing.T, s *liveSensor, probes, replies float64, what string) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		p, r := processed(s)
-		if p >= probes && r >= replies {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Errorf("the engine processed %v probes and %v replies; %s needs at least %v and %v", p, r, what, probes, replies)
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
+	var p, r float64
+	if !testkit.Until(5*time.Second, s.exited, func() bool {
+		p, r = processed(s)
+		return p >= probes && r >= replies
+	}) {
+		t.Errorf("the engine processed %v probes and %v replies; %s needs at least %v and %v", p, r, what, probes, replies)
 	}
 }
 
@@ -316,7 +312,7 @@ func classWindowsRetransmit(t *testing.T) {
 	ports := closedPorts(t, target, 40)
 	ns := b.client(10)
 	src := b.addr(10)
-	sens := startSensorMetrics(t, b.bridge)
+	sens := startSensor(t, b.bridge)
 
 	rsts, err := winConnectScan(ns, netip.MustParseAddr(src), netip.MustParseAddr(target), ports)
 	if err != nil {
@@ -366,7 +362,7 @@ func classARPNDP(t *testing.T) {
 	for i := 200; i <= 211; i++ {
 		absent = append(absent, b.addr(i))
 	}
-	sens := startSensorMetrics(t, b.bridge)
+	sens := startSensor(t, b.bridge)
 
 	const rounds = 3
 	// The client: ARP-based presence monitoring, three rounds of one
@@ -451,7 +447,7 @@ func classOutcomes(t *testing.T) {
 	}
 	isolateNATS(t)
 	client := b.client(100)
-	sens := startSensorMetrics(t, b.bridge)
+	sens := startSensor(t, b.bridge)
 
 	// One connection to each host in turn, as a monitoring or inventory
 	// client makes them; prints how many got the service's answer.
@@ -513,7 +509,7 @@ func classP2P(t *testing.T) {
 		peers = append(peers, addr)
 	}
 	client := b.client(100)
-	sens := startSensorMetrics(t, b.bridge)
+	sens := startSensor(t, b.bridge)
 
 	// Two rounds to every peer, as a DHT node pings its routing table;
 	// prints how many distinct peers answered.
@@ -559,7 +555,7 @@ func classOddProbes(t *testing.T) {
 	serveTCPHeld(t, target+":80")
 	osns, nullns := b.client(10), b.client(11)
 	osSrc, nullSrc := b.addr(10), b.addr(11)
-	sens := startSensorMetrics(t, b.bridge)
+	sens := startSensor(t, b.bridge)
 
 	b.in(osns, 60*time.Second, "nmap", "-n", "-O", "-p", "22,80,9", target)
 	waitAlert(sens, judged, func(a *classAlert) bool { return a.Source.IP == osSrc })
@@ -608,7 +604,7 @@ func classIPv6(t *testing.T) {
 		b.addAddr(scanner, a+"/64")
 	}
 	b.sh("ip", "-n", scanner, "-6", "route", "add", b.prefix6(0)+"::/64", "dev", "eth0")
-	sens := startSensorMetrics(t, b.bridge)
+	sens := startSensor(t, b.bridge)
 
 	out := b.in(sweeper, 60*time.Second, append([]string{"nmap", "-6", "-n", "-sn"}, sweep...)...)
 	if !strings.Contains(out, "(5 hosts up)") {
@@ -681,7 +677,7 @@ func classDistributed(t *testing.T) {
 		nss = append(nss, b.client(i))
 		sources = append(sources, b.addr(i))
 	}
-	sens := startSensorMetrics(t, b.bridge)
+	sens := startSensor(t, b.bridge)
 
 	b.in(unrelated, 60*time.Second, "nmap", "-n", "-sS", "-Pn", "-p", "1-1000", target)
 	if !waitAlert(sens, judged, func(a *classAlert) bool { return a.Source.IP == b.addr(50) }) {
@@ -738,7 +734,7 @@ func classFragments(t *testing.T) {
 	target := b.addr(1)
 	f, mtu := b.client(10), b.client(11)
 	fSrc, mtuSrc := b.addr(10), b.addr(11)
-	sens := startSensorMetrics(t, b.bridge)
+	sens := startSensor(t, b.bridge)
 
 	b.in(f, 60*time.Second, "nmap", "-n", "-sS", "-Pn", "-f", "-p", "1-100", target)
 	waitAlert(sens, judged, func(a *classAlert) bool { return a.Source.IP == fSrc })

@@ -5,11 +5,12 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // TestE2EHelper is not a test: the end-to-end tests re-run the test binary
@@ -82,7 +83,7 @@ func runHelper(t *testing.T, ns, spec string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("ip", "netns", "exec", ns, exe, "-test.run=^TestE2EHelper$")
+	cmd := testkit.InNamespace(ns, 60*time.Second, exe, "-test.run=^TestE2EHelper$")
 	cmd.Env = append(os.Environ(), "PORTSNARE_E2E_HELPER="+spec)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("benign client %q in %s: %v\n%s", spec, ns, err, out)

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // TestE2ELoopbackCountsOnce: on lo the kernel shows every packet twice,
@@ -13,10 +14,9 @@ func TestE2ELoopbackCountsOnce(t *testing.T) {
 	requireE2E(t, "nmap", "timeout")
 	isolateNATS(t)
 	sens := startSensor(t, "lo")
-	b := &bed{t: t}
 	// Addresses of their own in 127/8, so that other tests' loopback
 	// traffic (all from 127.0.0.1) does not join this episode.
-	b.sh("timeout", "60", "nmap", "-n", "-sS", "-Pn", "-e", "lo", "-S", "127.66.0.1", "--max-retries", "0",
+	testkit.Sh(t, "timeout", "60", "nmap", "-n", "-sS", "-Pn", "-e", "lo", "-S", "127.66.0.1", "--max-retries", "0",
 		"-p", "40001-40100", "127.77.0.1")
 	alerts := sens.finish()
 	var end *detect.Alert

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // The fault tests that switch users or send signals run the real binary:
@@ -19,15 +21,7 @@ import (
 // buildBinary builds portsnare into the test's own directory.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("PORTSNARE_E2E is set but there is no go tool to build the binary with: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "portsnare")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return testkit.Binary(t, ".")
 }
 
 // isolatedSensor is `portsnare run -i lo` started as root in network and
@@ -35,8 +29,8 @@ func buildBinary(t *testing.T) string {
 // /var/lib: a fresh host's state directory, however the test host's looks.
 type isolatedSensor struct {
 	cmd    *exec.Cmd
-	stderr lockedBuffer
-	stdout lockedBuffer
+	stderr testkit.Buffer
+	stdout testkit.Buffer
 	exited chan struct{}
 	err    error
 }
@@ -72,19 +66,7 @@ func startProc(t *testing.T, cmd *exec.Cmd, env []string) *isolatedSensor {
 // waitLog waits until the sensor's log holds text; it reports false when
 // the sensor exits first or the limit passes.
 func (s *isolatedSensor) waitLog(text string, limit time.Duration) bool {
-	deadline := time.After(limit)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for !strings.Contains(s.stderr.String(), text) {
-		select {
-		case <-s.exited:
-			return strings.Contains(s.stderr.String(), text)
-		case <-deadline:
-			return false
-		case <-tick.C:
-		}
-	}
-	return true
+	return testkit.Until(limit, s.exited, func() bool { return strings.Contains(s.stderr.String(), text) })
 }
 
 // wait returns the exit status once the sensor has exited (-1: killed by

@@ -6,19 +6,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"os/exec"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 	"github.com/portsnare/portsnare/sensor/publish"
 )
 
@@ -43,7 +41,7 @@ func TestFaultRegressNATSStoppedMidScan(t *testing.T) {
 	t.Setenv("PORTSNARE_NATS_URLS", url)
 	t.Setenv("PORTSNARE_HONEYPORT_ENABLED", "false")
 
-	sens := startSensorMetrics(t, b.bridge)
+	sens := startSensor(t, b.bridge)
 	// About 6 s of probes, so that the server stops while they arrive.
 	scan := b.start(slow, 60*time.Second, "nmap", "-n", "-sS", "-Pn", "--max-retries", "0",
 		"--scan-delay", "30ms", "-p", "1-200", target)
@@ -51,7 +49,7 @@ func TestFaultRegressNATSStoppedMidScan(t *testing.T) {
 	if !sens.waitLine(20*time.Second, func(l []byte) bool { return strings.Contains(string(l), fromSlow) }) {
 		t.Fatalf("no alert for the scan before the outage; log:\n%s", sens.errOut.String())
 	}
-	waitUntil(t, 10*time.Second, "the first alert to be published", func() bool {
+	testkit.WaitFor(t, 10*time.Second, "the first alert to be published", func() bool {
 		return sens.counter("portsnare_nats_published_total") > 0
 	})
 	emb.Shutdown()
@@ -62,7 +60,7 @@ func TestFaultRegressNATSStoppedMidScan(t *testing.T) {
 	if !sens.waitLine(20*time.Second, func(l []byte) bool { return strings.Contains(string(l), fromFast) }) {
 		t.Fatalf("no alert for the scan during the outage; log:\n%s", sens.errOut.String())
 	}
-	waitUntil(t, 10*time.Second, "alerts to wait in the spool", func() bool {
+	testkit.WaitFor(t, 10*time.Second, "alerts to wait in the spool", func() bool {
 		return sens.counter("portsnare_nats_spooled_alerts") > 0
 	})
 	if out, err := scan(); err != nil {
@@ -86,7 +84,7 @@ func TestFaultRegressKill9MidOutage(t *testing.T) {
 	requireE2E(t, "nmap", "timeout")
 	bin := buildBinary(t)
 	spoolDir := t.TempDir()
-	listen := freeLoopback(t)
+	listen := freeFixedPort(t)
 	env := []string{
 		"PORTSNARE_NATS_URLS=nats://" + listen,
 		"PORTSNARE_NATS_SPOOL_DIR=" + spoolDir,
@@ -98,8 +96,8 @@ func TestFaultRegressKill9MidOutage(t *testing.T) {
 	scanLoopback(t, first, "127.70.0.1", "127.80.0.1", "42001-42100")
 	// Every alert written so far must be in the spool before the kill, or
 	// the kill tests the race of two writes rather than the spool.
-	waitUntil(t, 10*time.Second, "the alerts written to wait in the spool", func() bool {
-		n, err := scrape(metrics, "portsnare_nats_spooled_alerts")
+	testkit.WaitFor(t, 10*time.Second, "the alerts written to wait in the spool", func() bool {
+		n, err := testkit.Scrape(metrics, "portsnare_nats_spooled_alerts")
 		return err == nil && n > 0 && int(n) == len(stdoutIDs(t, first.stdout.String()))
 	})
 	before := stdoutIDs(t, first.stdout.String())
@@ -110,9 +108,9 @@ func TestFaultRegressKill9MidOutage(t *testing.T) {
 
 	emb := startTestNATS(t, t.TempDir(), listen)
 	second, metrics := startLoopbackSensor(t, bin, env)
-	waitUntil(t, 20*time.Second, "the spool to be delivered", func() bool {
-		n, err := scrape(metrics, "portsnare_nats_spooled_alerts")
-		p, perr := scrape(metrics, "portsnare_nats_published_total")
+	testkit.WaitFor(t, 20*time.Second, "the spool to be delivered", func() bool {
+		n, err := testkit.Scrape(metrics, "portsnare_nats_spooled_alerts")
+		p, perr := testkit.Scrape(metrics, "portsnare_nats_published_total")
 		return err == nil && perr == nil && n == 0 && int(p) >= len(before)
 	})
 	_ = second.cmd.Process.Signal(syscall.SIGTERM)
@@ -177,7 +175,7 @@ func TestFaultRegressSIGHUPStorm(t *testing.T) {
 	}
 	// A few goroutines come and go with a scrape or an episode; a leak of
 	// one per reload would be hundreds.
-	waitUntil(t, 15*time.Second, fmt.Sprintf("goroutines to come back to %d and fds to %d", idleG, idleFD), func() bool {
+	testkit.WaitFor(t, 15*time.Second, fmt.Sprintf("goroutines to come back to %d and fds to %d", idleG, idleFD), func() bool {
 		return goroutines(t, metrics) <= idleG+5 && openFDs(t, pid) <= idleFD+2
 	})
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
@@ -202,7 +200,7 @@ func TestFaultRegressMalformedFrames(t *testing.T) {
 	// with br_netfilter loaded the bridge drops malformed IPv4 before its
 	// own capture could see it, and the fault is about what reaches the
 	// sensor.
-	sens := startSensorMetrics(t, fmt.Sprintf("pv%s%d", b.id, 141))
+	sens := startSensor(t, fmt.Sprintf("pv%s%d", b.id, 141))
 
 	// IHL below 5 makes every frame malformed whatever follows; protocol
 	// UDP and no fragment bits take it through the capture filter.
@@ -226,17 +224,15 @@ for i in range(%d):
 	}
 
 	errSample := `portsnare_decoded_packets_total{result="error"}`
-	deadline := time.Now().Add(15 * time.Second)
-	for sens.counter(errSample)+sens.counter("portsnare_capture_kernel_drops_total") < frames {
-		if time.Now().After(deadline) {
-			var got []string
-			for _, r := range []string{"probe", "reply", "ignored", "unsupported", "error", "truncated"} {
-				got = append(got, fmt.Sprintf("%s %v", r, sens.counter(`portsnare_decoded_packets_total{result="`+r+`"}`)))
-			}
-			t.Fatalf("%d malformed frames sent; captured %v, kernel drops %v, decoded: %s",
-				frames, sens.counter("portsnare_capture_packets_total"), sens.counter("portsnare_capture_kernel_drops_total"), strings.Join(got, ", "))
+	if !testkit.Until(15*time.Second, nil, func() bool {
+		return sens.counter(errSample)+sens.counter("portsnare_capture_kernel_drops_total") >= frames
+	}) {
+		var got []string
+		for _, r := range []string{"probe", "reply", "ignored", "unsupported", "error", "truncated"} {
+			got = append(got, fmt.Sprintf("%s %v", r, sens.counter(`portsnare_decoded_packets_total{result="`+r+`"}`)))
 		}
-		time.Sleep(50 * time.Millisecond)
+		t.Fatalf("%d malformed frames sent; captured %v, kernel drops %v, decoded: %s",
+			frames, sens.counter("portsnare_capture_packets_total"), sens.counter("portsnare_capture_kernel_drops_total"), strings.Join(got, ", "))
 	}
 	if errs := sens.counter(errSample); errs < frames/2 {
 		t.Errorf("%v of %d malformed frames counted as errors", errs, frames)
@@ -294,33 +290,31 @@ func checkStream(t *testing.T, url string, want []string) {
 // with metrics on a free loopback port, and returns once they answer.
 func startLoopbackSensor(t *testing.T, bin string, env []string, args ...string) (*isolatedSensor, string) {
 	t.Helper()
-	metrics := "http://" + freeLoopback(t)
+	metrics := "http://" + freeFixedPort(t)
 	full := append([]string{"run", "-i", "lo", "--stdout", "--sensor-name", "fault", "--log-level", "info",
 		"--metrics-listen", strings.TrimPrefix(metrics, "http://")}, args...)
 	s := startProc(t, exec.Command(bin, full...), env)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if _, err := scrape(metrics, "go_goroutines"); err == nil {
-			return s, metrics
-		}
+	var err error
+	if !testkit.Until(20*time.Second, s.exited, func() bool {
+		_, err = testkit.Scrape(metrics, "go_goroutines")
+		return err == nil
+	}) {
 		select {
 		case <-s.exited:
 			t.Fatalf("the sensor exited before serving metrics; log:\n%s", s.stderr.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the sensor's metrics did not answer; log:\n%s", s.stderr.String())
+		default:
+			t.Fatalf("the sensor's metrics did not answer: %v; log:\n%s", err, s.stderr.String())
 		}
 	}
+	return s, metrics
 }
 
 // scanLoopback runs an nmap SYN scan on lo from src to dst and waits for
 // the sensor s to alert it.
 func scanLoopback(t *testing.T, s *isolatedSensor, src, dst, ports string) {
 	t.Helper()
-	b := &bed{t: t}
-	b.sh("timeout", "60", "nmap", "-n", "-sS", "-Pn", "-e", "lo", "-S", src, "--max-retries", "0", "-p", ports, dst)
-	waitUntil(t, 20*time.Second, "an alert for the scan from "+src, func() bool {
+	testkit.Sh(t, "timeout", "60", "nmap", "-n", "-sS", "-Pn", "-e", "lo", "-S", src, "--max-retries", "0", "-p", ports, dst)
+	testkit.WaitFor(t, 20*time.Second, "an alert for the scan from "+src, func() bool {
 		select {
 		case <-s.exited:
 			t.Fatalf("the sensor exited; log:\n%s", s.stderr.String())
@@ -349,30 +343,10 @@ func stdoutIDs(t *testing.T, out string) []string {
 	return ids
 }
 
-// scrape reads one sample from the metrics at base, named as the text
-// format shows it.
-func scrape(base, sample string) (float64, error) {
-	c := http.Client{Timeout: 5 * time.Second}
-	resp, err := c.Get(base + "/metrics")
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(body), "\n") {
-		if name, value, ok := strings.Cut(line, " "); ok && name == sample {
-			return strconv.ParseFloat(strings.TrimSpace(value), 64)
-		}
-	}
-	return 0, fmt.Errorf("no sample %s", sample)
-}
-
+// goroutines reads the sensor's go_goroutines gauge.
 func goroutines(t *testing.T, metrics string) int {
 	t.Helper()
-	n, err := scrape(metrics, "go_goroutines")
+	n, err := testkit.Scrape(metrics, "go_goroutines")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,24 +360,4 @@ func openFDs(t *testing.T, pid int) int {
 		t.Fatal(err)
 	}
 	return len(fds)
-}
-
-// freeLoopback returns a loopback address with a port nothing listens on,
-// outside the range servers listening on port 0 are given (see
-// freeFixedPort), so that it stays free until the test binds it.
-func freeLoopback(t *testing.T) string {
-	t.Helper()
-	return freeFixedPort(t)
-}
-
-// waitUntil polls cond until it holds, failing the test after limit.
-func waitUntil(t *testing.T, limit time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", limit, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }

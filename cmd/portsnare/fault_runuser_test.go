@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // nobody returns the ids of the user the run.user tests switch to.
@@ -18,7 +20,7 @@ func nobody(t *testing.T) (uid, gid int) {
 	t.Helper()
 	u, err := user.Lookup("nobody")
 	if err != nil {
-		t.Fatalf("PORTSNARE_E2E is set but there is no user nobody: %v", err)
+		testkit.Missing(t, "there is no user nobody: %v", err)
 	}
 	uid, _ = strconv.Atoi(u.Uid)
 	gid, _ = strconv.Atoi(u.Gid)

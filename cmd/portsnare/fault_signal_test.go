@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portsnare/portsnare/internal/testkit"
 	"github.com/portsnare/portsnare/sensor/publish/spool"
 )
 
@@ -37,13 +38,12 @@ func TestFaultSecondSIGTERM(t *testing.T) {
 		t.Fatalf("the sensor did not start; log:\n%s", s.stderr.String())
 	}
 	// Own addresses in 127/8, apart from other tests' loopback traffic.
-	b := &bed{t: t}
 	deadline := time.Now().Add(20 * time.Second)
 	for !strings.Contains(s.stdout.String(), `"source":{"ip":"127.68.0.1"}`) {
 		if time.Now().After(deadline) {
 			t.Fatalf("no alert for the scan; log:\n%s", s.stderr.String())
 		}
-		b.sh("timeout", "60", "nmap", "-n", "-sS", "-Pn", "-e", "lo", "-S", "127.68.0.1", "--max-retries", "0",
+		testkit.Sh(t, "timeout", "60", "nmap", "-n", "-sS", "-Pn", "-e", "lo", "-S", "127.68.0.1", "--max-retries", "0",
 			"-p", "41001-41100", "127.79.0.1")
 	}
 

@@ -1,43 +1,27 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/portsnare/portsnare/allowlist"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
-// reloadLog is a log sink the allowlist's watcher and the test share.
-type reloadLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *reloadLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-// take returns the lines written since the last take.
-func (l *reloadLog) take() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	s := strings.TrimSpace(l.b.String())
-	l.b.Reset()
-	if s == "" {
+// logLines splits what a log wrote into its lines.
+func logLines(text string) []string {
+	text = strings.TrimSpace(text)
+	if text == "" {
 		return nil
 	}
-	return strings.Split(s, "\n")
+	return strings.Split(text, "\n")
 }
 
 func countContaining(lines []string, text string) int {
@@ -65,7 +49,7 @@ func TestReloadLogsOnce(t *testing.T) {
 	write("rules:\n  - name: lab\n    sources: [198.18.0.1]\n")
 	path := writeFile(t, "portsnare.yaml", "allowlist:\n  file: "+file+"\n  rules:\n    - name: inline\n      sources: [198.18.0.9]\n")
 	a := &app{configPath: path, flags: pflag.NewFlagSet("run", pflag.ContinueOnError)}
-	var logs reloadLog
+	var logs testkit.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	cfg, err := loadConfig(path, a.flags)
 	if err != nil {
@@ -84,23 +68,17 @@ func TestReloadLogsOnce(t *testing.T) {
 	}()
 
 	// A successful SIGHUP: one line about the allowlist.
-	logs.take()
+	logs.Take() // what the start logged
 	a.reload(allow, nil, log)
-	if got := logs.take(); countContaining(got, "reloaded") != 1 {
+	if got := logLines(logs.Take()); countContaining(got, "reloaded") != 1 {
 		t.Errorf("a successful reload logged %d lines saying so, want 1:\n%s", countContaining(got, "reloaded"), strings.Join(got, "\n"))
 	}
 
 	// A bad edit, seen by the watcher, then a SIGHUP.
 	write("rules:\n  - name: lab\n    sources: [not-an-address]\n")
-	deadline := time.Now().Add(10 * time.Second)
-	for allow.Stats().ReloadFailures == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("the watcher did not reject the edit within 10s")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testkit.WaitFor(t, 10*time.Second, "the watcher to reject the edit", func() bool { return allow.Stats().ReloadFailures > 0 })
 	a.reload(allow, nil, log)
-	got := logs.take()
+	got := logLines(logs.Take())
 	if n := countContaining(got, "not-an-address"); n != 1 {
 		t.Errorf("the rejected edit's problem was logged %d times, want once:\n%s", n, strings.Join(got, "\n"))
 	}
@@ -113,7 +91,7 @@ func TestReloadLogsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.reload(allow, nil, log)
-	if got := logs.take(); countContaining(got, "detect.vertical_ports") != 1 {
+	if got := logLines(logs.Take()); countContaining(got, "detect.vertical_ports") != 1 {
 		t.Errorf("a rejected configuration's problems are not logged:\n%s", strings.Join(got, "\n"))
 	}
 }

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -11,11 +10,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // TestReplaySIGTERM runs the real binary on a capture that never ends (a
@@ -26,22 +26,14 @@ func TestReplaySIGTERM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go tool to build the binary with")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "portsnare")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	fifo := filepath.Join(dir, "endless.pcap")
+	bin := testkit.Binary(t, ".")
+	fifo := filepath.Join(t.TempDir(), "endless.pcap")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("mkfifo: %v", err)
+		testkit.Missing(t, "mkfifo: %v", err)
 	}
 	written := feedEndlessCapture(t, fifo)
 
-	var stdout, stderr lockedBuffer
+	var stdout, stderr testkit.Buffer
 	cmd := exec.Command(bin, "replay", fifo)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
@@ -52,15 +44,14 @@ func TestReplaySIGTERM(t *testing.T) {
 
 	// Signal once the replay is well into the capture (the pipe buffer
 	// holds only a few hundred packets).
-	for deadline := time.Now().Add(20 * time.Second); written.Load() < 50_000; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("replay did not read the capture; stderr:\n%s", stderr.String())
-		}
+	if !testkit.Until(20*time.Second, nil, func() bool { return written.Load() >= 50_000 }) {
+		cmd.Process.Kill()
+		t.Fatalf("replay did not read the capture; stderr:\n%s", stderr.String())
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
+	var err error
 	select {
 	case err = <-exited:
 	case <-time.After(20 * time.Second):
@@ -172,23 +163,4 @@ func synRecord(i int) []byte {
 	tcp[13] = 0x02 // SYN
 	binary.BigEndian.PutUint16(tcp[14:], 1024)
 	return r
-}
-
-// lockedBuffer is a bytes.Buffer that exec's copying goroutines and the
-// test can use at once.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
