@@ -30,6 +30,14 @@ type expectation struct {
 		Tool      string   `json:"tool,omitempty"`
 		Sources   []string `json:"sources,omitempty"`
 	} `json:"episodes"`
+	// Seen is the least the engine must count in the capture: probes, and
+	// replies that told a first contact's outcome. A case that expects no
+	// episode must give it, so that a capture that yields nothing to the
+	// engine cannot pass for quiet traffic.
+	Seen *struct {
+		Probes  uint64 `json:"probes"`
+		Replies uint64 `json:"replies"`
+	} `json:"seen,omitempty"`
 }
 
 // TestGolden replays every capture under testdata/ and checks its alerts
@@ -63,9 +71,24 @@ func TestGolden(t *testing.T) {
 			if st.Decode.DecodeErrors != 0 {
 				t.Errorf("%d decode errors in a capture recorded by the project", st.Decode.DecodeErrors)
 			}
+			checkSeen(t, exp, st.Engine)
 			checkExpectation(t, exp, alerts)
 			checkGolden(t, filepath.Join(dir, "alerts.golden.jsonl"), alerts)
 		})
+	}
+}
+
+func checkSeen(t *testing.T, exp expectation, st detect.Stats) {
+	t.Helper()
+	if exp.Seen == nil {
+		if len(exp.Episodes) == 0 {
+			t.Fatal(`a case that expects no episode needs "seen" in its expect.json: the probes and replies its traffic must give the engine`)
+		}
+		return
+	}
+	if st.Probes < exp.Seen.Probes || st.RepliesMatched < exp.Seen.Replies {
+		t.Errorf("the engine counted %d probes and %d replies that told an outcome; the capture must give at least %d and %d",
+			st.Probes, st.RepliesMatched, exp.Seen.Probes, exp.Seen.Replies)
 	}
 }
 

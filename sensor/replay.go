@@ -229,5 +229,6 @@ func (r *replayer) finish() ReplayStats {
 	es := r.eng.Stats()
 	s.Sources = es.Sources
 	s.Alerts = es.Alerts
+	s.Engine = es
 	return s
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/portsnare/portsnare/detect"
 )
 
 // ReplayStats describe a replay: per file and in total.
@@ -36,6 +38,12 @@ type ReplayStats struct {
 	Sources int
 	// Alerts counts alerts by "action/phase", as the engine reports them.
 	Alerts map[string]uint64
+	// Engine is everything the engine counted. Its probes and replies
+	// differ from Decode's: only the engine tells a UDP answer from a
+	// probe, and RepliesMatched says how many replies told the outcome of
+	// a first contact, so a replay that raised nothing can still show
+	// that it saw the traffic.
+	Engine detect.Stats
 }
 
 // FileStats describe the replay of one file.
