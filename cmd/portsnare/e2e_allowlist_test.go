@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // TestE2EAllowlistInRun: real nmap scans from allowlisted addresses against
@@ -16,7 +17,7 @@ import (
 // rule exceeded. An edit of the rules file while running changes the verdict
 // for the next episode.
 func TestE2EAllowlistInRun(t *testing.T) {
-	requireE2E(t, "nmap", "timeout")
+	testkit.RequireE2E(t, "nmap", "timeout")
 	b := newBed(t, 79)
 	isolateNATS(t)
 	target := b.addr(1)

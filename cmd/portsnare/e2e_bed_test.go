@@ -23,10 +23,6 @@ import (
 // The end-to-end tests run real scanners against the live sensor, behind
 // testkit.RequireE2E: root, network namespaces and Debian's nmap, masscan,
 // zmap, ncat, arping and python3 (.ci/run installs them).
-func requireE2E(t *testing.T, tools ...string) {
-	t.Helper()
-	testkit.RequireE2E(t, tools...)
-}
 
 // bed is a test network: a bridge in the test's own namespace that owns the
 // target addresses (the sensor's host), and one namespace per client, each

@@ -30,7 +30,7 @@ import (
 // The subtests run one after another, each with its own bed and sensor, so
 // that each sees only its own traffic.
 func TestE2EClasses(t *testing.T) {
-	requireE2E(t, "nmap", "ncat", "arping", "python3", "timeout", "sh")
+	testkit.RequireE2E(t, "nmap", "ncat", "arping", "python3", "timeout", "sh")
 	for _, c := range []struct {
 		name string
 		run  func(*testing.T)

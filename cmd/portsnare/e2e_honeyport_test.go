@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 	"github.com/portsnare/portsnare/sensor/publish"
 )
 
@@ -17,7 +18,7 @@ import (
 // nmap -sT touches them; one honeyport episode names every decoy touched,
 // the handshake proves the source, and the dark port is seen by capture.
 func TestE2EHoneyportsInRun(t *testing.T) {
-	requireE2E(t, "nmap", "timeout")
+	testkit.RequireE2E(t, "nmap", "timeout")
 	b := newBed(t, 78)
 	target := b.addr(1)
 	scanner := b.client(120)
@@ -96,7 +97,7 @@ func TestE2EHoneyportsInRun(t *testing.T) {
 // credentials stops with an error that says so, rather than run on without
 // delivering anything.
 func TestE2ERunStopsWhenNATSRefuses(t *testing.T) {
-	requireE2E(t)
+	testkit.RequireE2E(t)
 	isolateNATS(t)
 	cfg := publish.DefaultConfig()
 	cfg.DataDir, cfg.Listen, cfg.Token = t.TempDir(), "127.0.0.1:0", "the-right-token"

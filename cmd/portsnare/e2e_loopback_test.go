@@ -11,7 +11,7 @@ import (
 // leaving and arriving. A real nmap scan over loopback must count each probe
 // once.
 func TestE2ELoopbackCountsOnce(t *testing.T) {
-	requireE2E(t, "nmap", "timeout")
+	testkit.RequireE2E(t, "nmap", "timeout")
 	isolateNATS(t)
 	sens := startSensor(t, "lo")
 	// Addresses of their own in 127/8, so that other tests' loopback

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // scanCase is one real scanner run against the live sensor, from its own
@@ -33,7 +34,7 @@ type scanCase struct {
 // that every scan is alerted with the right action, technique and order,
 // and that nothing else is.
 func TestE2ELiveScanners(t *testing.T) {
-	requireE2E(t, "nmap", "masscan", "zmap", "timeout")
+	testkit.RequireE2E(t, "nmap", "masscan", "zmap", "timeout")
 	b := newBed(t, 77)
 	b.addTargets(2, 61)
 	isolateNATS(t)

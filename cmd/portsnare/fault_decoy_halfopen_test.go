@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // TestE2EDecoysCatchHalfOpenScans: nmap -sS against two decoy ports. The
@@ -14,7 +15,7 @@ import (
 // SYNs, and a SYN to a decoy is a touch: one honeyport episode naming both
 // ports, spoofable (no handshake proves the source).
 func TestE2EDecoysCatchHalfOpenScans(t *testing.T) {
-	requireE2E(t, "nmap", "timeout")
+	testkit.RequireE2E(t, "nmap", "timeout")
 	b := newBed(t, 79)
 	target := b.addr(1)
 	scanner := b.client(121)

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // TestFaultRunUserFreshHost starts the sensor as root with run.user on a
@@ -15,7 +17,7 @@ import (
 // state directory, spool and NATS store so that the dropped user reaches
 // its own directories, and run.
 func TestFaultRunUserFreshHost(t *testing.T) {
-	requireE2E(t, "unshare")
+	testkit.RequireE2E(t, "unshare")
 	uid, _ := nobody(t)
 	varLib := freshVarLib(t)
 	s := startIsolated(t, buildBinary(t), varLib, []string{

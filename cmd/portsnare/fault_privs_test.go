@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // TestFaultRunUserRestricts starts the sensor as root with run.user and
@@ -18,7 +20,7 @@ import (
 // no_new_privs off, so an execve of a setuid binary could make it root
 // again.
 func TestFaultRunUserRestricts(t *testing.T) {
-	requireE2E(t, "unshare")
+	testkit.RequireE2E(t, "unshare")
 	bin := buildBinary(t)
 	uid, _ := nobody(t)
 	s := startIsolated(t, bin, freshVarLib(t), []string{

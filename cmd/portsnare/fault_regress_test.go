@@ -29,7 +29,7 @@ import (
 // server back on the same port and store: the stream then holds exactly
 // the alerts written to standard output, each once.
 func TestFaultRegressNATSStoppedMidScan(t *testing.T) {
-	requireE2E(t, "nmap", "timeout")
+	testkit.RequireE2E(t, "nmap", "timeout")
 	b := newBed(t, 91)
 	target := b.addr(1)
 	slow, fast := b.client(131), b.client(132)
@@ -81,7 +81,7 @@ func TestFaultRegressNATSStoppedMidScan(t *testing.T) {
 // server is up: every alert the first run wrote reaches the stream, and
 // none twice.
 func TestFaultRegressKill9MidOutage(t *testing.T) {
-	requireE2E(t, "nmap", "timeout")
+	testkit.RequireE2E(t, "nmap", "timeout")
 	bin := buildBinary(t)
 	spoolDir := t.TempDir()
 	listen := freeFixedPort(t)
@@ -127,7 +127,7 @@ func TestFaultRegressKill9MidOutage(t *testing.T) {
 // after the storm are alerted, and its goroutines and file descriptors
 // come back to what they were before.
 func TestFaultRegressSIGHUPStorm(t *testing.T) {
-	requireE2E(t, "nmap", "timeout")
+	testkit.RequireE2E(t, "nmap", "timeout")
 	bin := buildBinary(t)
 	cfg := writeFile(t, "portsnare.yaml", "allowlist:\n  rules:\n    - name: lab\n      sources: [198.18.0.9]\n")
 	env := []string{
@@ -189,7 +189,7 @@ func TestFaultRegressSIGHUPStorm(t *testing.T) {
 // counted as a decode error (or, if the ring overflowed, a kernel drop),
 // the sensor keeps running and the scan is alerted.
 func TestFaultRegressMalformedFrames(t *testing.T) {
-	requireE2E(t, "nmap", "timeout", "python3")
+	testkit.RequireE2E(t, "nmap", "timeout", "python3")
 	const frames = 20000
 	b := newBed(t, 92)
 	target := b.addr(1)

@@ -41,7 +41,7 @@ func owner(t *testing.T, path string) (uid int, mode os.FileMode) {
 // sensor must refuse it, naming the key, and leave every file's owner as
 // it was.
 func TestFaultRunUserForeignDir(t *testing.T) {
-	requireE2E(t, "unshare")
+	testkit.RequireE2E(t, "unshare")
 	varLib := freshVarLib(t)
 	etc := filepath.Join(varLib, "etc-portsnare")
 	if err := os.Mkdir(etc, 0o755); err != nil {

@@ -24,7 +24,7 @@ import (
 // say that the publishing was cut short, and the exit status must be 1,
 // not death by the signal.
 func TestFaultSecondSIGTERM(t *testing.T) {
-	requireE2E(t, "nmap", "timeout")
+	testkit.RequireE2E(t, "nmap", "timeout")
 	spoolDir := t.TempDir()
 	s := startProc(t, exec.Command(buildBinary(t), "run", "-i", "lo", "--stdout", "--sensor-name", "fault",
 		"--log-level", "info", "--metrics-listen="), []string{
