@@ -13,11 +13,22 @@ import (
 	"github.com/portsnare/portsnare/internal/testkit"
 )
 
+// benignClientEnv carries a benign client's orders into the re-executed
+// test binary. It is no PORTSNARE_ variable: TestMain clears those before
+// any test runs (they are configuration), and with the orders gone the
+// client did nothing and still exited 0, so the benign cases of
+// TestE2ELiveScanners once passed without any benign traffic.
+const benignClientEnv = "E2E_BENIGN_CLIENT"
+
+// benignClientDone is what a client prints once it has done everything
+// its orders say; runHelper fails without it.
+const benignClientDone = "benign client done"
+
 // TestE2EHelper is not a test: the end-to-end tests re-run the test binary
-// inside a network namespace with PORTSNARE_E2E_HELPER set, to play a benign
+// inside a network namespace with benignClientEnv set, to play a benign
 // client there. Without the variable it returns at once.
 func TestE2EHelper(t *testing.T) {
-	spec := os.Getenv("PORTSNARE_E2E_HELPER")
+	spec := os.Getenv(benignClientEnv)
 	if spec == "" {
 		return
 	}
@@ -47,6 +58,7 @@ func TestE2EHelper(t *testing.T) {
 		fmt.Fprintln(os.Stderr, "helper:", err)
 		os.Exit(1)
 	}
+	fmt.Println(benignClientDone)
 	os.Exit(0)
 }
 
@@ -84,9 +96,13 @@ func runHelper(t *testing.T, ns, spec string) {
 		t.Fatal(err)
 	}
 	cmd := testkit.InNamespace(ns, 60*time.Second, exe, "-test.run=^TestE2EHelper$")
-	cmd.Env = append(os.Environ(), "PORTSNARE_E2E_HELPER="+spec)
-	if out, err := cmd.CombinedOutput(); err != nil {
+	cmd.Env = append(os.Environ(), benignClientEnv+"="+spec)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
 		t.Fatalf("benign client %q in %s: %v\n%s", spec, ns, err, out)
+	}
+	if !strings.Contains(string(out), benignClientDone) {
+		t.Fatalf("benign client %q in %s did not run its orders:\n%s", spec, ns, out)
 	}
 }
 
