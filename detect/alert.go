@@ -138,6 +138,16 @@ type HoneyportData struct {
 	PortsSample []uint16 `json:"ports_sample"`
 }
 
+// Found lists the services that answered a scan open — accepted
+// connections, SYN-ACKs, UDP answers — the exposure the scan revealed.
+type Found struct {
+	// Services counts the first contacts answered open.
+	Services uint32 `json:"services"`
+	// Sample names some of them as HOST:PORT/PROTOCOL ([HOST]:PORT/PROTOCOL
+	// for IPv6), the first found first.
+	Sample []string `json:"sample"`
+}
+
 // Allowlist says which rule covered (or was exceeded by) the source.
 type Allowlist struct {
 	Rule     string `json:"rule"`
@@ -178,6 +188,8 @@ type ScanData struct {
 	// that sees one direction of the path).
 	Unseen uint32 `json:"unseen,omitempty"`
 	// HoneyportTouches counts the episode's first contacts that were decoys.
-	HoneyportTouches uint32    `json:"honeyport_touches,omitempty"`
-	EndReason        EndReason `json:"end_reason,omitempty"`
+	HoneyportTouches uint32 `json:"honeyport_touches,omitempty"`
+	// Found is what the scan learned: the services that answered it open.
+	Found     *Found    `json:"found,omitempty"`
+	EndReason EndReason `json:"end_reason,omitempty"`
 }

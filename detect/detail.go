@@ -26,10 +26,20 @@ type sourceDetail struct {
 	nbrPaced                       burst      // discovery asks within sweepPace
 	oddBurst                       burst      // odd probes within the burst window
 
-	tech           [numTechniques]uint32
-	nPorts, nHosts uint8
-	portsSample    [maxSamples]uint16
-	hostsSample    [maxSamples]addrKey
+	tech                   [numTechniques]uint32
+	nPorts, nHosts, nFound uint8
+	portsSample            [maxSamples]uint16
+	hostsSample            [maxSamples]addrKey
+	// found lists services answered open, the first found first;
+	// allocated at the first, as sources that never scan need none.
+	found *[maxSamples]foundSpot
+}
+
+// foundSpot is a service that answered open.
+type foundSpot struct {
+	dst   addrKey
+	port  uint16
+	proto uint8
 }
 
 // contactNote is what a first contact adds to a source's description.
@@ -51,6 +61,7 @@ const (
 	noteMaxHost                       // the host's count became the source's highest
 	notePortStep                      // a new port on a host probed before (port order)
 	notePortMark                      // the first port on a host (port order, no step)
+	noteFound                         // it was answered open
 )
 
 // more returns s's detail, allocating it (and replaying the notes kept so
@@ -101,6 +112,52 @@ func (x *sourceDetail) describe(n *contactNote) {
 	if n.what&noteNewPort != 0 && int(x.nPorts) < maxSamples {
 		x.portsSample[x.nPorts] = n.port
 		x.nPorts++
+	}
+	if n.what&noteFound != 0 {
+		x.addFound(foundSpot{n.dst, n.port, n.proto})
+	}
+}
+
+func (x *sourceDetail) addFound(f foundSpot) {
+	if x.found == nil {
+		x.found = new([maxSamples]foundSpot)
+	}
+	if int(x.nFound) < maxSamples {
+		x.found[x.nFound] = f
+		x.nFound++
+	}
+}
+
+// markFound records that s's contact ref was answered open (found true) or
+// that the answer was a decoy's after all (found false).
+func (s *source) markFound(ref contactRef, found bool) {
+	if ref.fam != famPort {
+		return
+	}
+	spot := foundSpot{ref.dst, ref.port, ref.proto}
+	if s.x == nil {
+		for i := range s.npend {
+			if n := &s.pend[i]; n.dst == spot.dst && n.port == spot.port && n.proto == spot.proto {
+				if found {
+					n.what |= noteFound
+				} else {
+					n.what &^= noteFound
+				}
+			}
+		}
+		return
+	}
+	if found {
+		s.x.addFound(spot)
+		return
+	}
+	x := s.x
+	for i := 0; i < int(x.nFound); i++ {
+		if x.found[i] == spot {
+			copy(x.found[i:x.nFound], x.found[i+1:x.nFound])
+			x.nFound--
+			return
+		}
 	}
 }
 

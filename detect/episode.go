@@ -269,6 +269,7 @@ func (e *Engine) buildAlert(s *source, phase Phase, ns ptime, why EndReason) *Al
 		a.Destination = &Endpoint{IP: addrOfKey(s.x.hostsSample[0]).String()}
 	}
 	a.Portsnare.Scan.HoneyportTouches = s.decoyContacts
+	a.Portsnare.Scan.Found = e.found(s)
 	if len(s.x.ep.members) > 0 {
 		srcs := []string{src}
 		for _, m := range append([]netip.Addr{s.shownAddr()}, s.x.ep.members...) {
@@ -350,4 +351,32 @@ func upperTech(t string) string {
 func (e *Engine) emit(a *Alert) {
 	e.alerts[string(a.Event.Action)+"/"+string(a.Portsnare.Phase)]++
 	e.sink(a)
+}
+
+// found lists what s's scan found open, if anything.
+func (e *Engine) found(s *source) *Found {
+	n := s.succeeded - s.pingOK
+	if n == 0 {
+		return nil
+	}
+	x := s.more()
+	f := &Found{Services: n, Sample: make([]string, 0, min(int(x.nFound), e.cfg.Samples))}
+	for i := 0; i < int(x.nFound) && i < e.cfg.Samples; i++ {
+		sp := x.found[i]
+		f.Sample = append(f.Sample, netip.AddrPortFrom(addrOfKey(sp.dst), sp.port).String()+"/"+protoName(sp.proto))
+	}
+	return f
+}
+
+// protoName names an IP protocol as alerts spell it.
+func protoName(p uint8) string {
+	switch p {
+	case ProtoTCP:
+		return "tcp"
+	case ProtoUDP:
+		return "udp"
+	case ProtoSCTP:
+		return "sctp"
+	}
+	return "ip" + fmt.Sprint(p)
 }

@@ -106,6 +106,7 @@ func (e *Engine) transition(s *source, c *slot, ref contactRef, ev contactEvent,
 		}
 		c.n = uint32(stSucceeded)
 		s.succeeded++
+		s.markFound(ref, true)
 		switch {
 		case ref.fam == famPing:
 			s.pingOK++
@@ -125,6 +126,7 @@ func (e *Engine) transition(s *source, c *slot, ref contactRef, ev contactEvent,
 			return false
 		case stSucceeded: // the decoy accepted the handshake: that is no success
 			s.succeeded--
+			s.markFound(ref, false)
 			s.failed++
 			s.score += 3 // takes back the success's point too (at most one too many, had the floor kept it)
 		case stFailed:
