@@ -41,7 +41,9 @@
 //	tool.go       tool fingerprints (evidence only)
 //	policy.go     the allowlist hook (suppressed, never ignored)
 //	config.go     Config, its defaults, bounds and memory estimate
+//	lone.go       sources seen once: their first probe kept in a fixed table, not tracked
 //	sources.go    the segmented LRU of sources; source.go the per-source record
+//	detail.go     what only alerts describe (samples, order, episode), allocated when needed
 //	table.go      the fixed-size table of small records; hash.go its keys
 //
 // Time inside the engine is packet time. The package imports nothing of
