@@ -81,6 +81,10 @@ type Related struct {
 // Network is ECS network.*.
 type Network struct {
 	Transport string `json:"transport"`
+	// CommunityID is the Community ID (v1) of the flow the alert names,
+	// for alerts that name one: the key Zeek, Suricata and Security Onion
+	// log flows under.
+	CommunityID string `json:"community_id,omitempty"`
 }
 
 // Rule is ECS rule.*.

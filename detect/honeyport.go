@@ -2,6 +2,8 @@ package detect
 
 import (
 	"fmt"
+
+	"github.com/portsnare/portsnare/internal/communityid"
 )
 
 // honeyEpisode is a source's decoy-touch episode: one start alert at the
@@ -119,7 +121,9 @@ func (e *Engine) raiseHoney(s *source, phase Phase, ns ptime, why EndReason) {
 	a.Source = Endpoint{IP: src}
 	a.Destination = &Endpoint{IP: dst}
 	a.Related = Related{IP: []string{src, dst}}
-	a.Network = Network{Transport: proto}
+	a.Network = Network{Transport: proto, CommunityID: communityid.ID(communityid.Flow{
+		From: hp.first.Src, To: hp.first.Dst, Proto: hp.first.Proto,
+		FromPort: hp.first.SrcPort, ToPort: hp.first.DstPort})}
 	a.Portsnare.Scan = ScanData{
 		Technique: s.technique("").String(), Order: "unknown", Tool: s.tool(),
 		Probes: s.probes, Contacts: s.contacts, Ports: s.ports, Hosts: s.hosts,

@@ -58,3 +58,17 @@ func TestPassiveTouchIsSpoofableAndAllowlistFlagged(t *testing.T) {
 		t.Errorf("allowlisted touch: suppressed=%v allowlist=%+v", a.Portsnare.Suppressed, a.Portsnare.Allowlist)
 	}
 }
+
+// TestHoneyportCommunityID: a honeyport alert names one flow, by its
+// Community ID (the specification's first test vector is this flow).
+func TestHoneyportCommunityID(t *testing.T) {
+	b := newBed(t, nil)
+	b.e.Touch(&Touch{Time: b.now, Src: ip("1.2.3.4"), Dst: ip("5.6.7.8"), SrcPort: 1122, DstPort: 3344,
+		Proto: ProtoTCP, Handshake: true})
+	if len(b.alerts) != 1 {
+		t.Fatalf("%d alerts", len(b.alerts))
+	}
+	if got := b.alerts[0].Network.CommunityID; got != "1:wCb3OG7yAFWelaUydu0D+125CLM=" {
+		t.Errorf("community id %q", got)
+	}
+}
