@@ -46,12 +46,12 @@ type Alert struct {
 	Timestamp   time.Time     `json:"@timestamp"`
 	Message     string        `json:"message"`
 	Event       Event         `json:"event"`
-	Source      Endpoint      `json:"source"`
+	Source      Endpoint      `json:"source,omitzero"` // none on an audit report
 	Destination *Endpoint     `json:"destination,omitempty"`
 	Related     Related       `json:"related"`
 	Network     Network       `json:"network"`
 	Rule        Rule          `json:"rule"`
-	Threat      Threat        `json:"threat"`
+	Threat      Threat        `json:"threat,omitzero"`
 	Observer    Observer      `json:"observer"`
 	Portsnare   PortsnareData `json:"portsnare"`
 }
@@ -117,12 +117,15 @@ type PortsnareData struct {
 	Episode    string     `json:"episode"`
 	Suppressed bool       `json:"suppressed"`
 	Allowlist  *Allowlist `json:"allowlist,omitempty"`
-	Scan       ScanData   `json:"scan"`
+	Scan       ScanData   `json:"scan,omitzero"` // none on an audit document
 	// Honeyport details the decoy touches (action honeyport only).
 	Honeyport *HoneyportData `json:"honeyport,omitempty"`
 	// ScanEpisode, on a honeyport alert, is the episode id of the same
 	// source's scan alert when one is open: the two are one story.
 	ScanEpisode string `json:"scan_episode,omitempty"`
+	// Audit is an allowlist rule's account of one window, on the
+	// authorized-scan-report and authorized-scan-missing documents.
+	Audit *AuditData `json:"audit,omitempty"`
 }
 
 // HoneyportData describes a source's decoy touches.

@@ -33,6 +33,10 @@ type Engine struct {
 	cfg    Config
 	sink   Sink
 	policy Policy
+	// auditor is the policy as an Auditor, when it is one; audits is its
+	// reused buffer.
+	auditor Auditor
+	audits  []Audit
 
 	epoch    ptime // table times count seconds from it (see secs)
 	started  bool
@@ -111,6 +115,7 @@ func (e *Engine) Tick(now time.Time) {
 		}
 	}
 	e.tgts.tick(e, ns)
+	e.audit(ns, false)
 }
 
 // Flush ends every open episode, as at the end of a replay or on shutdown.
@@ -134,6 +139,7 @@ func (e *Engine) Flush(now time.Time) {
 		e.endEpisode(s, ns, EndFlush)
 	}
 	e.tgts.flush(e, ns)
+	e.audit(ns, true)
 }
 
 // sorted returns m's sources by first packet time, then address, as a

@@ -71,6 +71,7 @@ func (e *Engine) startEpisode(s *source, v verdict, ns ptime) {
 	e.srcs.promote(s) // an alerted source must not be the first to go
 	e.active[s.key] = s
 	e.raise(s, PhaseStart, ns, "")
+	e.auditEpisode(s, ns, false)
 }
 
 // progress raises an update when the episode's breadth has grown by the
@@ -116,6 +117,7 @@ func (e *Engine) endEpisode(s *source, ns ptime, why EndReason) {
 		e.reshape(s)
 		e.raise(s, PhaseEnd, ns, why)
 		s.x.ep.open = false
+		e.auditEpisode(s, ns, true)
 	}
 	if s.x.hp != nil && s.x.hp.open {
 		e.raiseHoney(s, PhaseEnd, ns, why)

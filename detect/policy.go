@@ -18,8 +18,12 @@ type Policy interface {
 
 // SetPolicy installs the authorization policy; nil removes it. Call it before
 // feeding packets; a policy that reloads its rules does so behind this
-// interface.
-func (e *Engine) SetPolicy(p Policy) { e.policy = p }
+// interface. A policy that is also an Auditor has its rules' scans
+// accounted for (see Auditor).
+func (e *Engine) SetPolicy(p Policy) {
+	e.policy = p
+	e.auditor, _ = p.(Auditor)
+}
 
 // authorize records the first contact's verdict. The covering rule is fixed
 // at an episode's first contact, so a reload changes the verdict for the
