@@ -31,7 +31,7 @@ type EpisodeCounter struct {
 // Observe counts a.
 func (c *EpisodeCounter) Observe(a *detect.Alert) {
 	al := a.Portsnare.Allowlist
-	if al == nil {
+	if al == nil || a.Portsnare.Audit != nil { // a window's account, not an episode
 		return
 	}
 	ep := a.Portsnare.Episode

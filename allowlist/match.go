@@ -8,8 +8,18 @@ import (
 
 // authorize implements detect.Policy for the table.
 func (t *table) authorize(p *detect.Probe) (string, bool) {
+	r, in := t.charge(p)
+	if r < 0 {
+		return "", false
+	}
+	return t.rules[r].name, in
+}
+
+// charge returns the index of the rule p is charged to (-1 when no rule
+// covers its source) and whether p is within that rule's scope.
+func (t *table) charge(p *detect.Probe) (int32, bool) {
 	if !p.Src.IsValid() {
-		return "", false // would otherwise read as ::
+		return -1, false // would otherwise read as ::
 	}
 	k, v4 := keyOf(p.Src)
 	x := &t.v6
@@ -18,7 +28,7 @@ func (t *table) authorize(p *detect.Probe) (string, bool) {
 	}
 	n := x.lookup(k)
 	if n < 0 {
-		return "", false
+		return -1, false
 	}
 	// The smallest rule index wins both ways, whatever the nesting: file
 	// order is what the user reads.
@@ -35,9 +45,9 @@ func (t *table) authorize(p *detect.Probe) (string, bool) {
 		}
 	}
 	if inScope >= 0 {
-		return t.rules[inScope].name, true
+		return inScope, true
 	}
-	return t.rules[covering].name, false
+	return covering, false
 }
 
 // inScope reports whether p stays within the rule's targets, ports and
