@@ -71,7 +71,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := st.CachedInfo().Config
-	if !slices.Equal(cfg.Subjects, []string{"portsnare.alert.>", "portsnare.suppressed.>"}) || cfg.Storage != jetstream.FileStorage ||
+	if !slices.Equal(cfg.Subjects, []string{"portsnare.alert.>", "portsnare.suppressed.>", "portsnare.audit.>"}) || cfg.Storage != jetstream.FileStorage ||
 		cfg.MaxAge != 30*24*time.Hour || cfg.MaxBytes != 1<<30 || cfg.Duplicates != time.Hour {
 		t.Errorf("stream config: %+v", cfg)
 	}

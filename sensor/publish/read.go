@@ -22,6 +22,8 @@ type ReadOptions struct {
 	Suppressed bool
 	// Since keeps only alerts stored in the last Since; 0 means all.
 	Since time.Duration
+	// Audit reads the allowlist rules' coverage reports instead of alerts.
+	Audit bool
 }
 
 // Message is an alert read back from the stream.
@@ -99,9 +101,12 @@ func Read(ctx context.Context, cfg Config, opts ReadOptions, fn func(Message) er
 		return nil
 	}
 
-	filters := Subjects(cfg.SubjectPrefix)[:1]
-	if opts.Suppressed {
-		filters = Subjects(cfg.SubjectPrefix)
+	filters := []string{Subject(cfg.SubjectPrefix, KindAlert)}
+	switch {
+	case opts.Audit:
+		filters = []string{Subject(cfg.SubjectPrefix, KindAudit)}
+	case opts.Suppressed:
+		filters = append(filters, Subject(cfg.SubjectPrefix, KindSuppressed))
 	}
 	cc := jetstream.OrderedConsumerConfig{FilterSubjects: filters}
 	// keep, when set, picks the wanted messages out of an unfiltered

@@ -62,11 +62,27 @@ func (p *Publisher) ensureStream(ctx context.Context, js jetstream.JetStream) er
 		return fmt.Errorf("stream %s: %w", want.Name, err)
 	}
 	have := s.CachedInfo().Config
+	var missing []string
 	for _, subj := range want.Subjects {
 		if !slices.ContainsFunc(have.Subjects, func(f string) bool { return subjectMatches(f, subj) }) {
-			return errPermanent{fmt.Errorf("stream %s exists with subjects %v, which do not take %s: add them to the stream, or change nats.stream or nats.subject_prefix",
-				want.Name, have.Subjects, subj)}
+			missing = append(missing, subj)
 		}
+	}
+	if len(missing) > 0 && !slices.Equal(missing, []string{Subject(p.cfg.SubjectPrefix, KindAudit)}) {
+		return errPermanent{fmt.Errorf("stream %s exists with subjects %v, which do not take %s: add them to the stream, or change nats.stream or nats.subject_prefix",
+			want.Name, have.Subjects, missing[0])}
+	}
+	if len(missing) > 0 {
+		// A stream made before the coverage reports takes the alerts but
+		// not the reports: their subject is added, the rest of its
+		// configuration kept.
+		upd := have
+		upd.Subjects = append(slices.Clone(have.Subjects), missing...)
+		if _, err := js.UpdateStream(ctx, upd); err != nil {
+			return errPermanent{fmt.Errorf("stream %s exists with subjects %v, which do not take %s, and adding it failed (%v): add it to the stream, or change nats.stream or nats.subject_prefix",
+				want.Name, have.Subjects, missing[0], err)}
+		}
+		p.log.Info("added subjects to the JetStream stream", "stream", want.Name, "subjects", missing)
 	}
 	if have.MaxAge != want.MaxAge || have.MaxBytes != want.MaxBytes || have.Duplicates != want.Duplicates {
 		p.log.Warn("stream exists with other limits than configured; leaving them (change them with the nats CLI)",

@@ -10,13 +10,20 @@ import (
 const (
 	KindAlert      = "alert"
 	KindSuppressed = "suppressed"
+	// KindAudit carries the allowlist rules' coverage reports, one subject
+	// per rule: audit.<sensor>.<rule>.
+	KindAudit = "audit"
 )
 
 // relSubject is an alert's subject without the prefix:
-// alert.<sensor>.<action> or suppressed.<sensor>.<action>. The prefix is
-// added when the alert is sent, not when it is spooled, so alerts spooled
-// before a change of nats.subject_prefix go where the stream now listens.
+// alert.<sensor>.<action> or suppressed.<sensor>.<action>, and for a
+// coverage report audit.<sensor>.<rule>. The prefix is added when the
+// alert is sent, not when it is spooled, so alerts spooled before a change
+// of nats.subject_prefix go where the stream now listens.
 func relSubject(a *detect.Alert) string {
+	if a.Event.Action == detect.ActionAuthorizedScanReport && a.Portsnare.Audit != nil {
+		return KindAudit + "." + Token(a.Observer.Hostname) + "." + Token(a.Portsnare.Audit.Rule)
+	}
 	kind := KindAlert
 	if a.Portsnare.Suppressed {
 		kind = KindSuppressed
@@ -47,7 +54,10 @@ func badTokenRune(r rune) bool {
 }
 
 // Subjects returns the filter subjects of the stream for prefix: every
-// alert and every suppressed alert of every sensor.
+// alert, every suppressed alert and every coverage report of every sensor.
 func Subjects(prefix string) []string {
-	return []string{prefix + "." + KindAlert + ".>", prefix + "." + KindSuppressed + ".>"}
+	return []string{Subject(prefix, KindAlert), Subject(prefix, KindSuppressed), Subject(prefix, KindAudit)}
 }
+
+// Subject is the filter subject of one kind: <prefix>.<kind>.>.
+func Subject(prefix, kind string) string { return prefix + "." + kind + ".>" }
