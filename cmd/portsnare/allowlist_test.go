@@ -14,10 +14,27 @@ import (
 // Sunday 2026-11-29 at 07:59 UTC: its episode raises start, update and end.
 const synScan = "../../testdata/nmap-syn-random/input.pcap"
 
-// replayAlerts replays the capture with args and returns the alerts.
+// replayAlerts replays the capture with args and returns the scan alerts:
+// the rules' coverage reports (and missing alerts) left out.
 func replayAlerts(t *testing.T, args ...string) []detect.Alert {
 	t.Helper()
-	code, stdout, stderr := runCLI(t, append(append([]string{"replay", "--quiet", "--log-level", "error"}, args...), synScan)...)
+	var alerts []detect.Alert
+	for _, a := range replayDocs(t, append(args, synScan)...) {
+		if a.Portsnare.Audit == nil {
+			alerts = append(alerts, a)
+		}
+	}
+	if len(alerts) == 0 {
+		t.Fatal("no alerts: the scan was not detected")
+	}
+	return alerts
+}
+
+// replayDocs replays with args (options, then captures) and returns every
+// document written.
+func replayDocs(t *testing.T, args ...string) []detect.Alert {
+	t.Helper()
+	code, stdout, stderr := runCLI(t, append([]string{"replay", "--quiet", "--log-level", "error"}, args...)...)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -30,9 +47,6 @@ func replayAlerts(t *testing.T, args ...string) []detect.Alert {
 			t.Fatalf("%v: %s", err, sc.Text())
 		}
 		alerts = append(alerts, a)
-	}
-	if len(alerts) == 0 {
-		t.Fatal("no alerts: the scan was not detected")
 	}
 	return alerts
 }

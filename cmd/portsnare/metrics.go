@@ -66,7 +66,7 @@ func (m *metrics) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descPackets, descDrops, descDecoded, descFragments, descSources, descEvictions, descUnjudged,
 		descProbes, descAlerts, descAlertsDropped, descTouches, descHPConns, descHPRejected, descHPAcceptErrors,
 		descHPPorts, descHPQueueDropped, descHPReplies, descPubPublished, descPubSpooled, descPubSpoolBytes,
-		descPubConnected, descPubDropped, descPubErrors, descALRules, descALReloads, descALLastReload, descALEpisodes} {
+		descPubConnected, descPubDropped, descPubErrors, descALRules, descALReloads, descALLastReload, descALEpisodes, descALWindows} {
 		ch <- d
 	}
 }
@@ -165,10 +165,13 @@ var (
 	descALEpisodes = prometheus.NewDesc("portsnare_allowlist_episodes_total",
 		"Episodes of allowlisted sources per rule: suppressed (began in scope) and exceeded (left it).",
 		[]string{"rule", "verdict"}, nil)
+	descALWindows = prometheus.NewDesc("portsnare_allowlist_windows_total",
+		"Closed windows of scheduled allowlist rules (and ended scans of unscheduled ones) per rule, by what the coverage report said: ran, missed (no probe from the rule's sources), unobserved (no probe, window not watched whole).",
+		[]string{"rule", "result"}, nil)
 )
 
 // addAllowlist exports the allowlist's counters.
-func (m *metrics) addAllowlist(l *allowlist.List, eps *allowlist.EpisodeCounter) {
+func (m *metrics) addAllowlist(l *allowlist.List, eps *allowlist.EpisodeCounter, wins *allowlist.WindowCounter) {
 	m.extra = append(m.extra, func(ch chan<- prometheus.Metric) {
 		st := l.Stats()
 		ch <- prometheus.MustNewConstMetric(descALRules, prometheus.GaugeValue, float64(st.Rules), "loaded")
@@ -179,6 +182,9 @@ func (m *metrics) addAllowlist(l *allowlist.List, eps *allowlist.EpisodeCounter)
 		for rule, n := range eps.Counts() {
 			ch <- prometheus.MustNewConstMetric(descALEpisodes, prometheus.CounterValue, float64(n.Suppressed), rule, "suppressed")
 			ch <- prometheus.MustNewConstMetric(descALEpisodes, prometheus.CounterValue, float64(n.Exceeded), rule, "exceeded")
+		}
+		for k, n := range wins.Counts() {
+			ch <- prometheus.MustNewConstMetric(descALWindows, prometheus.CounterValue, float64(n), k.Rule, string(k.Result))
 		}
 	})
 }

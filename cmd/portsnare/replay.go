@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/portsnare/portsnare/allowlist"
 	"github.com/portsnare/portsnare/detect"
 	"github.com/portsnare/portsnare/sensor"
 )
@@ -72,7 +73,9 @@ func (a *app) replay(ctx context.Context, cfg Config, log *slog.Logger, files []
 	}
 	var policy detect.Policy
 	if list != nil {
-		policy = list // never a typed nil in the interface
+		// Never a typed nil in the interface. The coverage accounts make
+		// the same reports, window by window, as the live run did.
+		policy = allowlist.NewCoverage(list)
 	}
 	stats, err := sensor.Replay(replayCtx, sensor.ReplayOptions{
 		Files:    files,

@@ -65,15 +65,18 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 	if err != nil {
 		return err
 	}
-	episodes := &allowlist.EpisodeCounter{}
-	disp.add("allowlist-metrics", episodes.Observe)
+	episodes, windows := &allowlist.EpisodeCounter{}, &allowlist.WindowCounter{}
+	disp.add("allowlist-metrics", func(a *detect.Alert) {
+		episodes.Observe(a)
+		windows.Observe(a)
+	})
 	// Dark ports are watched by capture; decoys never take them.
 	cfg.Capture.DarkPorts = cfg.Honeyport.DarkPorts
 	sens, err := sensor.NewSensor(sensor.LiveOptions{
 		Capture: cfg.Capture,
 		Engine:  cfg.Detect,
 		Alerts:  disp.Send,
-		Policy:  allow,
+		Policy:  allowlist.NewCoverage(allow), // verified: each rule's windows are reported
 		Logger:  log,
 	})
 	if err != nil {
@@ -130,7 +133,7 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 
 	metrics := newMetrics(sens, disp)
 	metrics.addPublisher(pub)
-	metrics.addAllowlist(allow, episodes)
+	metrics.addAllowlist(allow, episodes, windows)
 	if decoys != nil {
 		metrics.addHoneyport(decoys)
 	}
