@@ -49,7 +49,7 @@ type Alert struct {
 	Source      Endpoint      `json:"source,omitzero"` // none on an audit report
 	Destination *Endpoint     `json:"destination,omitempty"`
 	Related     Related       `json:"related"`
-	Network     Network       `json:"network"`
+	Network     Network       `json:"network,omitzero"`
 	Rule        Rule          `json:"rule"`
 	Threat      Threat        `json:"threat,omitzero"`
 	Observer    Observer      `json:"observer"`

@@ -162,10 +162,18 @@ func (e *Engine) auditEpisode(s *source, at ptime, ended bool) {
 // window missed. Called at the end of Tick and Flush, after the episodes
 // they ended, so that an episode's end is in the report it closes.
 func (e *Engine) audit(ns ptime, final bool) {
-	if e.auditor == nil || !e.started {
+	if e.auditor == nil {
 		return
 	}
-	since := e.epoch.add(epochHeadroom)
+	// The sensor has watched since its first packet (a replay) or its
+	// first tick (a live sensor on a quiet link), whichever came first.
+	if e.auditFrom == 0 {
+		e.auditFrom = ns
+	}
+	since := e.auditFrom
+	if e.started {
+		since = min(since, e.epoch.add(epochHeadroom))
+	}
 	e.audits = e.auditor.Audit(since.time(), ns.time(), final, e.audits[:0])
 	for i := range e.audits {
 		au := &e.audits[i]

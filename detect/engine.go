@@ -35,8 +35,9 @@ type Engine struct {
 	policy Policy
 	// auditor is the policy as an Auditor, when it is one; audits is its
 	// reused buffer.
-	auditor Auditor
-	audits  []Audit
+	auditor   Auditor
+	audits    []Audit
+	auditFrom ptime // the first audit's time: a live sensor watches from its start
 
 	epoch    ptime // table times count seconds from it (see secs)
 	started  bool
