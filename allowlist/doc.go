@@ -50,6 +50,13 @@
 // them is in scope, attributed to the first such rule in file order; a
 // probe within none is charged to the first rule covering the source.
 //
+// Authorized scans are also verified. NewCoverage wraps a List as one
+// engine's policy that accounts, per rule, for what its sources probed —
+// hosts and ports in scope, targets reached of the rule's targets, probes
+// out of scope — and reports it through detect.Auditor when each scheduled
+// window closes (a window without a probe is missed) or when an
+// unscheduled rule's scan ends; see Coverage.
+//
 // Rules are validated all at once (every problem names the rule, the field
 // and the bad value), then compiled into prefix tables and swapped in
 // atomically, so Authorize takes no lock and allocates nothing. A List

@@ -40,6 +40,7 @@
 //	dark.go       dark ports and decoy ports seen by capture
 //	tool.go       tool fingerprints (evidence only)
 //	policy.go     the allowlist hook (suppressed, never ignored)
+//	audit.go      the allowlist's verification: coverage reports, missed windows
 //	config.go     Config, its defaults, bounds and memory estimate
 //	lone.go       sources seen once: their first probe kept in a fixed table, not tracked
 //	sources.go    the segmented LRU of sources; source.go the per-source record
