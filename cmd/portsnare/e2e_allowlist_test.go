@@ -75,6 +75,9 @@ func TestE2EAllowlistInRun(t *testing.T) {
 	got := map[string][]verdict{} // source -> per episode, in order
 	episode := map[string]int{}
 	for _, a := range alerts {
+		if a.Portsnare.Audit != nil {
+			continue // the rules' coverage reports, one per scan of an unscheduled rule
+		}
 		if a.Portsnare.Phase == detect.PhaseStart {
 			episode[a.Source.IP] = len(got[a.Source.IP])
 			got[a.Source.IP] = append(got[a.Source.IP], verdict{})
