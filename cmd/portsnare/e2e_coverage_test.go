@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 	"github.com/portsnare/portsnare/sensor/publish"
 )
 
@@ -22,7 +23,7 @@ import (
 // its three ports — and `portsnare allowlist report` reads it back from
 // the sensor's embedded NATS server.
 func TestE2ECoverageReport(t *testing.T) {
-	requireE2E(t, "nmap", "timeout")
+	testkit.RequireE2E(t, "nmap", "timeout")
 	b := newBed(t, 93)
 	isolateNATS(t)
 	listen := freeFixedPort(t)

@@ -9,6 +9,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // TestAuditSubject: a coverage report goes to audit.<sensor>.<rule>, the
@@ -16,7 +17,7 @@ import (
 // existed is given their subject, and Read with Audit returns the reports
 // alone.
 func TestAuditSubject(t *testing.T) {
-	srv := startServer(t, "", 0)
+	srv := testkit.NATSServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	js := jsFor(t, srv.ClientURL())
