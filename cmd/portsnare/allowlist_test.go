@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // synScan is a real nmap SYN scan, 198.18.0.10 → 198.18.0.2, recorded on
@@ -45,6 +46,10 @@ func replayDocs(t *testing.T, args ...string) []detect.Alert {
 		var a detect.Alert
 		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
 			t.Fatalf("%v: %s", err, sc.Text())
+		}
+		// Reports and missing-window alerts honour the published schema too.
+		if err := testkit.ValidAlert(sc.Bytes()); err != nil {
+			t.Errorf("document outside deploy/schema/alert.schema.json: %v", err)
 		}
 		alerts = append(alerts, a)
 	}

@@ -293,7 +293,14 @@ func (s *liveSensor) finishLines() [][]byte {
 	if s.code != 0 {
 		s.t.Fatalf("portsnare run exited %d:\n%s", s.code, s.errOut.String())
 	}
-	return s.lines()
+	lines := s.lines()
+	// Every document a live sensor writes honours the published schema.
+	for _, line := range lines {
+		if err := testkit.ValidAlert(line); err != nil {
+			s.t.Errorf("alert outside deploy/schema/alert.schema.json: %v", err)
+		}
+	}
+	return lines
 }
 
 // finish is finishLines with every line decoded as a detect.Alert.
