@@ -2,13 +2,12 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
-	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/render"
 	"github.com/portsnare/portsnare/sensor/publish"
 )
 
@@ -59,8 +58,9 @@ func (p *alertPrinter) row(m publish.Message) error {
 			return err
 		}
 	}
-	var a detect.Alert
-	if err := json.Unmarshal(m.Data, &a); err != nil {
+	// ECS or OCSF, whichever output.format the sensor used.
+	a, _, err := render.Decode(m.Data)
+	if err != nil {
 		// Not ours (another publisher on the subjects): show what there is.
 		_, err := fmt.Fprintf(p.w, tableFormat, m.Stored.Local().Format(time.DateTime), "?", "", "", "", "", "undecodable message on "+m.Subject)
 		return err
@@ -77,7 +77,7 @@ func (p *alertPrinter) row(m publish.Message) error {
 		}
 		msg = "[suppressed" + rule + "] " + msg
 	}
-	_, err := fmt.Fprintf(p.w, tableFormat, a.Timestamp.Local().Format(time.DateTime), dash(string(a.Event.Action)), dash(string(a.Portsnare.Phase)),
+	_, err = fmt.Fprintf(p.w, tableFormat, a.Timestamp.Local().Format(time.DateTime), dash(string(a.Event.Action)), dash(string(a.Portsnare.Phase)),
 		dash(a.Source.IP), dst, dash(a.Portsnare.Scan.Technique), strings.ReplaceAll(msg, "\n", " "))
 	return err
 }

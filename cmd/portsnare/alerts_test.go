@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/render"
 	"github.com/portsnare/portsnare/internal/testkit"
 	"github.com/portsnare/portsnare/sensor/publish"
 )
@@ -191,5 +192,43 @@ func TestAlertsTable(t *testing.T) {
 	// Columns line up.
 	if strings.Index(lines[0], "MESSAGE") != strings.Index(lines[1], "SYN portscan") {
 		t.Errorf("columns do not line up:\n%s", buf.String())
+	}
+}
+
+// TestOCSFOutput: with output.format ocsf, replay prints and publishes OCSF
+// Detection Findings, alerts reads them back as published, and its table
+// shows them as it shows ECS alerts.
+func TestOCSFOutput(t *testing.T) {
+	url := natsServer(t)
+	cfg := writeFile(t, "portsnare.yaml", "output:\n  format: ocsf\n")
+	code, replayed, stderr := runCLI(t, "replay", "--no-progress", "-c", cfg, "--nats", url, synScan)
+	if code != exitOK {
+		t.Fatalf("replay: exit %d\n%s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(replayed, "\n"), "\n")
+	for _, line := range lines {
+		a, format, err := render.Decode([]byte(line))
+		if err != nil || format != render.OCSF || a.Event.Action != detect.ActionPortscan {
+			t.Fatalf("%v %q %+v: %s", err, format, a, line)
+		}
+		if !strings.Contains(line, `"class_uid":2004`) {
+			t.Fatalf("not a Detection Finding: %s", line)
+		}
+	}
+	if code, read, stderr := runCLI(t, "alerts", "--nats", url); code != exitOK || read != replayed {
+		t.Fatalf("alerts: exit %d, read back\n%s\nstderr %s", code, read, stderr)
+	}
+	var buf bytes.Buffer
+	p := newAlertPrinter(&buf, false, false, true)
+	if err := p.print(publish.Message{Data: []byte(lines[0])}); err != nil {
+		t.Fatal(err)
+	}
+	p.flush()
+	if !strings.Contains(buf.String(), "portscan") || !strings.Contains(buf.String(), "198.18.0.10") {
+		t.Errorf("table of an OCSF alert:\n%s", buf.String())
+	}
+	if code, _, stderr := runCLI(t, "check-config", "-c", writeFile(t, "bad.yaml", "output:\n  format: cef\n")); code != exitUsage ||
+		!strings.Contains(stderr, `output.format: "cef" is not an output format: expected ecs or ocsf`) {
+		t.Errorf("check-config of format cef: exit %d\n%s", code, stderr)
 	}
 }

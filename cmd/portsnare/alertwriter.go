@@ -2,11 +2,11 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"io"
 	"sync"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/render"
 )
 
 // alertWriter writes alerts as JSON lines, one object per line. Output is
@@ -17,18 +17,16 @@ import (
 type alertWriter struct {
 	mu      sync.Mutex
 	buf     *bufio.Writer
-	enc     *json.Encoder
+	format  render.Format
 	err     error
 	onError func(error) // told of the first write error, to stop the producer
 }
 
-func newAlertWriter(w io.Writer, onError func(error)) *alertWriter {
-	buf := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(buf)
-	// Keep "MITRE ATT&CK" readable instead of "ATT\u0026CK"; the output is
-	// read by SIEMs and jq, never embedded in HTML.
-	enc.SetEscapeHTML(false)
-	return &alertWriter{buf: buf, enc: enc, onError: onError}
+// newAlertWriter writes to w in format (ECS or OCSF; see internal/render:
+// "MITRE ATT&CK" stays readable, not "ATT\u0026CK", as the output is read
+// by SIEMs and jq, never embedded in HTML).
+func newAlertWriter(w io.Writer, format render.Format, onError func(error)) *alertWriter {
+	return &alertWriter{buf: bufio.NewWriterSize(w, 64<<10), format: format, onError: onError}
 }
 
 // Write encodes a; after the first error it drops alerts, since the output
@@ -39,7 +37,12 @@ func (w *alertWriter) Write(a *detect.Alert) {
 	if w.err != nil {
 		return
 	}
-	if err := w.enc.Encode(a); err != nil {
+	doc, err := render.Render(a, w.format)
+	if err == nil {
+		doc = append(doc, '\n')
+		_, err = w.buf.Write(doc)
+	}
+	if err != nil {
 		w.err = err
 		w.onError(err)
 	}

@@ -9,13 +9,14 @@ import (
 	"testing"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/render"
 )
 
 // TestAlertWriterLines: alerts from several goroutines come out as whole
 // JSON lines, only after Flush (buffered), with "&" unescaped.
 func TestAlertWriterLines(t *testing.T) {
 	var out bytes.Buffer
-	w := newAlertWriter(&out, func(err error) { t.Errorf("onError(%v)", err) })
+	w := newAlertWriter(&out, render.ECS, func(err error) { t.Errorf("onError(%v)", err) })
 	w.Write(&detect.Alert{Message: "first"})
 	if out.Len() != 0 {
 		t.Errorf("%d bytes written before Flush; want them buffered", out.Len())
@@ -55,7 +56,7 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk ful
 // stop the producer, and returned by Flush.
 func TestAlertWriterStopsOnError(t *testing.T) {
 	var reported []error
-	w := newAlertWriter(failingWriter{}, func(err error) { reported = append(reported, err) })
+	w := newAlertWriter(failingWriter{}, render.ECS, func(err error) { reported = append(reported, err) })
 	big := &detect.Alert{Message: strings.Repeat("x", 100<<10)} // more than the buffer
 	w.Write(big)
 	w.Write(big)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,16 +12,18 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/render"
 	"github.com/portsnare/portsnare/sensor/publish"
 )
 
 // allowlistCommand groups the commands about authorized scanners.
 func (a *app) allowlistCommand() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "allowlist",
-		Short: "Verify the authorized scans of the allowlist",
-		Long:  allowlistLong,
-		Args:  cobra.NoArgs,
+		Use:     "allowlist",
+		Short:   "Verify the authorized scans of the allowlist",
+		Long:    allowlistLong,
+		Example: allowlistExample,
+		Args:    cobra.NoArgs,
 	}
 	cmd.AddCommand(a.allowlistReportCommand())
 	return cmd
@@ -85,8 +86,8 @@ func printCoverage(w io.Writer, msgs []publish.Message) error {
 	byRule := map[string][]*detect.AuditData{}
 	var undecodable int
 	for _, m := range msgs {
-		var a detect.Alert
-		if err := json.Unmarshal(m.Data, &a); err != nil || a.Portsnare.Audit == nil {
+		a, _, err := render.Decode(m.Data) // ECS or OCSF
+		if err != nil || a.Portsnare.Audit == nil {
 			undecodable++ // not ours: another publisher on the subjects
 			continue
 		}

@@ -2,7 +2,17 @@ package main
 
 const allowlistLong = `allowlist holds the commands about authorized scanners: the rules under
 allowlist.rules and in allowlist.file, whose scans portsnare detects and
-publishes marked suppressed, never drops, and verifies window by window.`
+publishes marked suppressed, never drops, and verifies window by window.
+
+COMMANDS
+  report   the coverage reports of the rules' windows, read back from NATS
+
+EXIT STATUS
+  0 the help was shown, as with no subcommand; 2 a bad flag. The subcommands
+  give their own.`
+
+const allowlistExample = `  # Which authorized scans ran this week, and what they covered
+  portsnare allowlist report --since 168h`
 
 const allowlistReportLong = `allowlist report reads the coverage reports of the allowlist rules back from
 NATS JetStream and shows, per rule, whether each window's authorized scan ran

@@ -6,6 +6,7 @@ import (
 	"github.com/portsnare/portsnare/allowlist"
 	"github.com/portsnare/portsnare/detect"
 	"github.com/portsnare/portsnare/honeyport"
+	"github.com/portsnare/portsnare/internal/render"
 	"github.com/portsnare/portsnare/sensor"
 	"github.com/portsnare/portsnare/sensor/publish"
 )
@@ -20,7 +21,23 @@ type Config struct {
 	Metrics   MetricsConfig
 	NATS      publish.Config
 	Run       RunConfig
+	Output    OutputConfig
 	Log       LogConfig
+}
+
+// format is the validated output format (ECS until validated).
+func (c *Config) format() render.Format {
+	f, err := render.ParseFormat(c.Output.Format)
+	if err != nil {
+		return render.ECS
+	}
+	return f
+}
+
+// OutputConfig is the output section: the schema of the documents written
+// to standard output and published to NATS.
+type OutputConfig struct {
+	Format string // ecs or ocsf
 }
 
 // MetricsConfig is the metrics section.
@@ -68,6 +85,7 @@ var sections = []section{
 	{"metrics", "Prometheus metrics and health endpoint of portsnare run."},
 	{"nats", "Alerts published to NATS JetStream (portsnare run, replay --nats) and read back (portsnare alerts): servers, stream, credentials, the on-disk spool that keeps alerts through outages, and the embedded server used when no URL is set."},
 	{"run", "How portsnare run runs as a process."},
+	{"output", "The documents portsnare writes to standard output and publishes to NATS."},
 	{"log", "Diagnostics on standard error (alerts never go to the log)."},
 }
 
@@ -220,6 +238,9 @@ var settings = []setting{
 	{"allowlist.file", "YAML file of more rules, under \"rules:\" (portsnare run reloads it when it changes and on SIGHUP); empty means none.",
 		func(c *Config) any { return &c.Allowlist.File }},
 
+	{"output.format", "Schema of the alerts on standard output and in NATS: ecs (Elastic Common Schema) or ocsf (OCSF 1.4 Detection Finding, class 2004).",
+		func(c *Config) any { return &c.Output.Format }},
+
 	{"log.level", "Least severe log messages written: debug, info, warn or error.",
 		func(c *Config) any { return &c.Log.Level }},
 	{"log.format", "Log format: text (key=value) or json.",
@@ -240,6 +261,7 @@ func defaultConfig() Config {
 		Honeyport: honeyport.DefaultConfig(),
 		Metrics:   MetricsConfig{Listen: "127.0.0.1:9477"},
 		NATS:      publish.DefaultConfig(),
+		Output:    OutputConfig{Format: string(render.ECS)},
 		Log:       LogConfig{Level: "info", Format: "text"},
 	}
 }

@@ -63,7 +63,7 @@ func (a *app) replay(ctx context.Context, cfg Config, log *slog.Logger, files []
 	replayCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	defer pub.stop() // when the replay fails before it reads; after finish, nothing
-	out := newAlertWriter(a.stdout, cancel)
+	out := newAlertWriter(a.stdout, cfg.format(), cancel)
 
 	// Loaded once: a replay judges with the rules as they are now, at each
 	// probe's packet time, as the live run would have.

@@ -53,7 +53,7 @@ func (a *app) runCommand() *cobra.Command {
 func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStdout bool) (err error) {
 	disp := newDispatcher(log)
 	if toStdout {
-		out := newAlertWriter(a.stdout, func(err error) { log.Error("writing alerts to standard output", "err", err) })
+		out := newAlertWriter(a.stdout, cfg.format(), func(err error) { log.Error("writing alerts to standard output", "err", err) })
 		disp.add("stdout", func(al *detect.Alert) {
 			out.Write(al)
 			_ = out.Flush() // a live sensor writes each alert as it comes

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/portsnare/portsnare/internal/render"
 	"log/slog"
 	"net"
 	"strings"
@@ -27,6 +28,9 @@ func (c *Config) validate() []problem {
 	}
 	if _, err := parseLevel(c.Log.Level); err != nil {
 		ps = append(ps, problem{"log.level", fmt.Sprintf("log.level: expected debug, info, warn or error, got %q", c.Log.Level)})
+	}
+	if _, err := render.ParseFormat(c.Output.Format); err != nil {
+		ps = append(ps, problem{"output.format", "output.format: " + err.Error()})
 	}
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		ps = append(ps, problem{"log.format", fmt.Sprintf("log.format: expected text or json, got %q", c.Log.Format)})

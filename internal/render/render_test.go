@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/portsnare/portsnare/detect"
 	"github.com/portsnare/portsnare/internal/testkit"
@@ -161,6 +163,39 @@ func TestSchemaRefusesWhatBreaksTheContract(t *testing.T) {
 		b, _ := json.Marshal(d)
 		if testkit.ValidAlert(b) == nil {
 			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// TestDecodeBothFormats: portsnare's readers get the same alert back from
+// either format (OCSF keeps times to the millisecond).
+func TestDecodeBothFormats(t *testing.T) {
+	for _, line := range goldenAlerts(t) {
+		var want detect.Alert
+		if err := json.Unmarshal(line, &want); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []Format{ECS, OCSF} {
+			doc, err := Render(&want, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, format, err := Decode(doc)
+			if err != nil || format != f {
+				t.Fatalf("%s: format %q, %v", f, format, err)
+			}
+			if f == OCSF {
+				ms := func(t time.Time) time.Time { return t.Truncate(time.Millisecond) }
+				w := want
+				w.Timestamp, w.Event.Start, w.Event.End = ms(w.Timestamp), ms(w.Event.Start), ms(w.Event.End)
+				if !reflect.DeepEqual(*got, w) {
+					t.Fatalf("OCSF round trip:\n got %+v\nwant %+v", *got, w)
+				}
+				continue
+			}
+			if !reflect.DeepEqual(*got, want) {
+				t.Fatalf("ECS round trip differs")
+			}
 		}
 	}
 }

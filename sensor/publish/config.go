@@ -3,6 +3,7 @@ package publish
 import (
 	"errors"
 	"fmt"
+	"github.com/portsnare/portsnare/internal/render"
 	"net"
 	"net/url"
 	"os"
@@ -37,6 +38,9 @@ type Config struct {
 	Password        string        // nats.password
 	Listen          string        // nats.listen: the embedded server's client address
 	DataDir         string        // nats.data_dir; empty: StateDir()/nats
+	// Format is the schema alerts are published in (output.format, shared
+	// with standard output): ECS unless set.
+	Format render.Format
 }
 
 // DefaultConfig returns the defaults, with the directories left empty:

@@ -3,10 +3,10 @@ package publish
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/render"
 )
 
 // An envelope is what the spool holds for one alert: what the message
@@ -21,10 +21,10 @@ type envelope struct {
 
 const envelopeVersion = 1
 
-// encodeAlert builds a's envelope. The JSON is encoding/json's, without
-// HTML escaping (MITRE ATT&CK stays readable), like the stdout sink's, and
-// without the encoder's trailing newline.
-func encodeAlert(a *detect.Alert) ([]byte, error) {
+// encodeAlert builds a's envelope: the routing the message needs, taken
+// from the engine's alert, and the document rendered in format (see
+// internal/render), as the stdout sink writes it.
+func encodeAlert(a *detect.Alert, format render.Format) ([]byte, error) {
 	subject, id := relSubject(a), a.Event.ID
 	if len(subject) > 0xffff || len(id) > 0xffff {
 		return nil, errors.New("sensor name, action or event id too long")
@@ -36,13 +36,12 @@ func encodeAlert(a *detect.Alert) ([]byte, error) {
 	b.WriteString(subject)
 	b.Write(binary.LittleEndian.AppendUint16(nil, uint16(len(id))))
 	b.WriteString(id)
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(a); err != nil {
+	doc, err := render.Render(a, format)
+	if err != nil {
 		return nil, err
 	}
-	out := b.Bytes()
-	return out[:len(out)-1], nil // the newline Encode adds
+	b.Write(doc)
+	return b.Bytes(), nil
 }
 
 var errEnvelope = errors.New("not a portsnare spool envelope")

@@ -118,7 +118,7 @@ func (p *Publisher) Embedded() *Embedded { return p.embedded }
 // spool's disk cannot keep up) or Run has ended, the alert is dropped,
 // counted and logged.
 func (p *Publisher) Publish(a *detect.Alert) {
-	env, err := encodeAlert(a)
+	env, err := encodeAlert(a, p.cfg.Format)
 	if err != nil {
 		p.dropped(&p.stats.droppedEncode, "cannot encode", 1, err)
 		return
@@ -141,7 +141,7 @@ func (p *Publisher) Publish(a *detect.Alert) {
 // PublishWait is Publish for a producer that can wait, such as a replay:
 // when the queue is full it waits for room, until ctx ends.
 func (p *Publisher) PublishWait(ctx context.Context, a *detect.Alert) error {
-	env, err := encodeAlert(a)
+	env, err := encodeAlert(a, p.cfg.Format)
 	if err != nil {
 		p.dropped(&p.stats.droppedEncode, "cannot encode", 1, err)
 		return err
