@@ -118,7 +118,11 @@ func TestAlertsFollow(t *testing.T) {
 	defer pcancel()
 	go pub.Run(pctx)
 	send := func(a *detect.Alert) {
-		pub.Publish(a)
+		doc, err := render.Make(a, render.ECS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pub.Publish(doc)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := pub.Flush(ctx); err != nil {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"sync"
 
-	"github.com/portsnare/portsnare/detect"
 	"github.com/portsnare/portsnare/internal/render"
 )
 
@@ -17,30 +16,26 @@ import (
 type alertWriter struct {
 	mu      sync.Mutex
 	buf     *bufio.Writer
-	format  render.Format
 	err     error
 	onError func(error) // told of the first write error, to stop the producer
 }
 
-// newAlertWriter writes to w in format (ECS or OCSF; see internal/render:
-// "MITRE ATT&CK" stays readable, not "ATT\u0026CK", as the output is read
-// by SIEMs and jq, never embedded in HTML).
-func newAlertWriter(w io.Writer, format render.Format, onError func(error)) *alertWriter {
-	return &alertWriter{buf: bufio.NewWriterSize(w, 64<<10), format: format, onError: onError}
+func newAlertWriter(w io.Writer, onError func(error)) *alertWriter {
+	return &alertWriter{buf: bufio.NewWriterSize(w, 64<<10), onError: onError}
 }
 
-// Write encodes a; after the first error it drops alerts, since the output
-// is broken anyway.
-func (w *alertWriter) Write(a *detect.Alert) {
+// Write writes the rendered alert d (ECS or OCSF, see internal/render) as
+// one line; after the first error it drops alerts, since the output is
+// broken anyway.
+func (w *alertWriter) Write(d *render.Document) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.err != nil {
 		return
 	}
-	doc, err := render.Render(a, w.format)
+	_, err := w.buf.Write(d.Body)
 	if err == nil {
-		doc = append(doc, '\n')
-		_, err = w.buf.Write(doc)
+		err = w.buf.WriteByte('\n')
 	}
 	if err != nil {
 		w.err = err

@@ -16,8 +16,8 @@ import (
 // JSON lines, only after Flush (buffered), with "&" unescaped.
 func TestAlertWriterLines(t *testing.T) {
 	var out bytes.Buffer
-	w := newAlertWriter(&out, render.ECS, func(err error) { t.Errorf("onError(%v)", err) })
-	w.Write(&detect.Alert{Message: "first"})
+	w := newAlertWriter(&out, func(err error) { t.Errorf("onError(%v)", err) })
+	w.Write(ecsDoc(t, &detect.Alert{Message: "first"}))
 	if out.Len() != 0 {
 		t.Errorf("%d bytes written before Flush; want them buffered", out.Len())
 	}
@@ -25,7 +25,7 @@ func TestAlertWriterLines(t *testing.T) {
 	for range 4 {
 		wg.Go(func() {
 			for range 100 {
-				w.Write(&detect.Alert{Message: "SYN portscan", Threat: detect.Threat{Framework: "MITRE ATT&CK"}})
+				w.Write(ecsDoc(t, &detect.Alert{Message: "SYN portscan", Threat: detect.Threat{Framework: "MITRE ATT&CK"}}))
 			}
 		})
 	}
@@ -56,14 +56,24 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk ful
 // stop the producer, and returned by Flush.
 func TestAlertWriterStopsOnError(t *testing.T) {
 	var reported []error
-	w := newAlertWriter(failingWriter{}, render.ECS, func(err error) { reported = append(reported, err) })
+	w := newAlertWriter(failingWriter{}, func(err error) { reported = append(reported, err) })
 	big := &detect.Alert{Message: strings.Repeat("x", 100<<10)} // more than the buffer
-	w.Write(big)
-	w.Write(big)
+	w.Write(ecsDoc(t, big))
+	w.Write(ecsDoc(t, big))
 	if len(reported) != 1 {
 		t.Errorf("onError called %d times, want once", len(reported))
 	}
 	if err := w.Flush(); err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("Flush() = %v", err)
 	}
+}
+
+// ecsDoc renders a as the writer gets alerts.
+func ecsDoc(t *testing.T, a *detect.Alert) *render.Document {
+	t.Helper()
+	d, err := render.Make(a, render.ECS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

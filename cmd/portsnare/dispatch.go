@@ -6,59 +6,79 @@ import (
 	"sync/atomic"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/render"
 )
 
-// dispatcher takes alerts from the engine goroutine, which must never wait,
-// and hands them to the sinks (standard output, NATS, counters). Each sink
-// has its own bounded queue and goroutine, so a stalled reader of standard
-// output cannot hold back NATS. An alert that does not fit a sink's queue is
-// counted and logged for that sink, never dropped silently. The NATS sink
-// has its own on-disk spool behind its queue.
+// dispatcher takes alerts from the engine goroutine, which must never wait:
+// observers (counters) see each alert at once; it is rendered once, in the
+// output format, and the document is handed to the sinks (standard output,
+// NATS), which never see the engine's types. Each sink has its own bounded
+// queue and goroutine, so a stalled reader of standard output cannot hold
+// back NATS. An alert that does not fit a sink's queue, or cannot be
+// rendered, is counted and logged, never dropped silently. The NATS sink has
+// its own on-disk spool behind its queue.
 type dispatcher struct {
-	log     *slog.Logger
-	sinks   []*sinkQueue
-	closing sync.Once
-	wg      sync.WaitGroup
-	sent    atomic.Uint64
-	dropped atomic.Uint64
-	counts  sync.Map // alertKey -> *atomic.Uint64
+	log       *slog.Logger
+	format    render.Format
+	observers []func(*detect.Alert)
+	sinks     []*sinkQueue
+	closing   sync.Once
+	wg        sync.WaitGroup
+	sent      atomic.Uint64
+	dropped   atomic.Uint64
+	counts    sync.Map // alertKey -> *atomic.Uint64
 }
 
 type sinkQueue struct {
 	name  string
-	fn    func(*detect.Alert)
-	queue chan *detect.Alert
+	fn    func(*render.Document)
+	queue chan *render.Document
 }
 
 // alertKey labels the alert counters.
 type alertKey struct {
-	action     detect.Action
-	phase      detect.Phase
-	suppressed bool
+	action, phase string
+	suppressed    bool
 }
 
-func newDispatcher(log *slog.Logger) *dispatcher {
-	return &dispatcher{log: log}
+func newDispatcher(log *slog.Logger, format render.Format) *dispatcher {
+	return &dispatcher{log: log, format: format}
+}
+
+// observe registers fn to see every alert, on the engine's goroutine: it
+// must be quick and must not block. Call it before Run.
+func (d *dispatcher) observe(fn func(*detect.Alert)) {
+	d.observers = append(d.observers, fn)
 }
 
 // add registers a sink. Call it before Run.
-func (d *dispatcher) add(name string, fn func(*detect.Alert)) {
-	d.sinks = append(d.sinks, &sinkQueue{name: name, fn: fn, queue: make(chan *detect.Alert, 4096)})
+func (d *dispatcher) add(name string, fn func(*render.Document)) {
+	d.sinks = append(d.sinks, &sinkQueue{name: name, fn: fn, queue: make(chan *render.Document, 4096)})
 }
 
-// Send queues a for every sink, without blocking.
+// Send renders a and queues the document for every sink, without blocking.
 func (d *dispatcher) Send(a *detect.Alert) {
-	key := alertKey{a.Event.Action, a.Portsnare.Phase, a.Portsnare.Suppressed}
+	for _, o := range d.observers {
+		o(a)
+	}
+	d.sent.Add(1)
+	doc, err := render.Make(a, d.format)
+	if err != nil {
+		n := d.dropped.Add(uint64(len(d.sinks)))
+		d.log.Error("alert not rendered: dropped for every sink", "event_id", a.Event.ID,
+			"action", a.Event.Action, "err", err, "dropped_total", n)
+		return
+	}
+	key := alertKey{doc.Action, doc.Phase, doc.Suppressed}
 	c, _ := d.counts.LoadOrStore(key, new(atomic.Uint64))
 	c.(*atomic.Uint64).Add(1)
-	d.sent.Add(1)
 	for _, s := range d.sinks {
 		select {
-		case s.queue <- a:
+		case s.queue <- doc:
 		default:
 			if n := d.dropped.Add(1); n == 1 || n%1000 == 0 {
 				d.log.Error("alert queue full: alert dropped for one sink", "sink", s.name,
-					"event_id", a.Event.ID, "action", a.Event.Action, "dropped_total", n)
+					"event_id", doc.ID, "action", doc.Action, "dropped_total", n)
 			}
 		}
 	}
@@ -79,8 +99,8 @@ func (d *dispatcher) Run() error {
 		d.wg.Add(1)
 		go func() {
 			defer d.wg.Done()
-			for a := range s.queue {
-				s.fn(a)
+			for doc := range s.queue {
+				s.fn(doc)
 			}
 		}()
 	}

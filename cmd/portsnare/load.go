@@ -84,8 +84,6 @@ func (l *loader) load() (Config, error) {
 	// The hosts they are watched on are the live sensor's own addresses;
 	// a replay, which does not know them, watches every destination.
 	cfg.Detect.DarkPorts = cfg.Honeyport.DarkPorts
-	// What is published is what standard output shows.
-	cfg.NATS.Format = cfg.format()
 	for _, p := range cfg.validate() {
 		text := p.text
 		if p.key != "" {

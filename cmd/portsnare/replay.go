@@ -12,6 +12,7 @@ import (
 
 	"github.com/portsnare/portsnare/allowlist"
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/render"
 	"github.com/portsnare/portsnare/sensor"
 )
 
@@ -63,7 +64,7 @@ func (a *app) replay(ctx context.Context, cfg Config, log *slog.Logger, files []
 	replayCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	defer pub.stop() // when the replay fails before it reads; after finish, nothing
-	out := newAlertWriter(a.stdout, cfg.format(), cancel)
+	out := newAlertWriter(a.stdout, cancel)
 
 	// Loaded once: a replay judges with the rules as they are now, at each
 	// probe's packet time, as the live run would have.
@@ -80,7 +81,7 @@ func (a *app) replay(ctx context.Context, cfg Config, log *slog.Logger, files []
 	stats, err := sensor.Replay(replayCtx, sensor.ReplayOptions{
 		Files:    files,
 		Engine:   cfg.Detect,
-		Alerts:   pub.wrap(out.Write),
+		Alerts:   pub.wrap(renderTo(cfg.format(), out.Write, cancel)),
 		Progress: progress,
 		Logger:   log,
 		Policy:   policy,
@@ -107,4 +108,19 @@ func (a *app) replay(ctx context.Context, cfg Config, log *slog.Logger, files []
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// renderTo returns an alert callback that renders each alert once, in
+// format, and hands the document to write. An alert that cannot be rendered
+// stops the replay, as a failed write does: it must not be lost silently.
+func renderTo(format render.Format, write func(*render.Document), stop context.CancelCauseFunc) func(*detect.Alert) *render.Document {
+	return func(a *detect.Alert) *render.Document {
+		doc, err := render.Make(a, format)
+		if err != nil {
+			stop(fmt.Errorf("rendering alert %s: %w", a.Event.ID, err))
+			return nil
+		}
+		write(doc)
+		return doc
+	}
 }

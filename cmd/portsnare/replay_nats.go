@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/render"
 	"github.com/portsnare/portsnare/sensor/publish"
 )
 
@@ -50,15 +51,17 @@ func startReplayPublisher(ctx context.Context, cfg publish.Config, log *slog.Log
 	return r, nil
 }
 
-// wrap returns the replay's alert callback: write, then publish. A replay
-// can wait, so a full queue holds up the engine instead of dropping.
-func (r *replayPublisher) wrap(write func(*detect.Alert)) func(*detect.Alert) {
+// wrap returns the replay's alert callback: write (which renders the
+// alert), then publish the same document. A replay can wait, so a full
+// queue holds up the engine instead of dropping.
+func (r *replayPublisher) wrap(write func(*detect.Alert) *render.Document) func(*detect.Alert) {
 	if r == nil {
-		return write
+		return func(a *detect.Alert) { write(a) }
 	}
 	return func(a *detect.Alert) {
-		write(a)
-		_ = r.p.PublishWait(r.ctx, a) // a failure is counted; finish reports it
+		if doc := write(a); doc != nil {
+			_ = r.p.PublishWait(r.ctx, doc) // a failure is counted; finish reports it
+		}
 	}
 }
 

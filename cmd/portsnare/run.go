@@ -18,6 +18,7 @@ import (
 	"github.com/portsnare/portsnare/allowlist"
 	"github.com/portsnare/portsnare/detect"
 	"github.com/portsnare/portsnare/honeyport"
+	"github.com/portsnare/portsnare/internal/render"
 	"github.com/portsnare/portsnare/sensor"
 	"github.com/portsnare/portsnare/sensor/publish"
 )
@@ -51,11 +52,11 @@ func (a *app) runCommand() *cobra.Command {
 // sinks; and the publisher, last, publishes or spools what it was given.
 // A second signal cuts only that last publishing short (see stopSignals).
 func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStdout bool) (err error) {
-	disp := newDispatcher(log)
+	disp := newDispatcher(log, cfg.format())
 	if toStdout {
-		out := newAlertWriter(a.stdout, cfg.format(), func(err error) { log.Error("writing alerts to standard output", "err", err) })
-		disp.add("stdout", func(al *detect.Alert) {
-			out.Write(al)
+		out := newAlertWriter(a.stdout, func(err error) { log.Error("writing alerts to standard output", "err", err) })
+		disp.add("stdout", func(doc *render.Document) {
+			out.Write(doc)
 			_ = out.Flush() // a live sensor writes each alert as it comes
 		})
 	}
@@ -66,7 +67,7 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 		return err
 	}
 	episodes, windows := &allowlist.EpisodeCounter{}, &allowlist.WindowCounter{}
-	disp.add("allowlist-metrics", func(a *detect.Alert) {
+	disp.observe(func(a *detect.Alert) {
 		episodes.Observe(a)
 		windows.Observe(a)
 	})

@@ -33,9 +33,9 @@ func TestAuditSubject(t *testing.T) {
 	missing := alert(2, detect.PhaseEnd)
 	missing.Event.Action = detect.ActionAuthorizedScanMissing
 	missing.Portsnare.Audit = &detect.AuditData{Rule: "pci.weekly", Result: detect.AuditMissed}
-	p.Publish(report)
-	p.Publish(missing)
-	p.Publish(alert(3, detect.PhaseStart))
+	p.Publish(doc(report))
+	p.Publish(doc(missing))
+	p.Publish(doc(alert(3, detect.PhaseStart)))
 	p.flush(t)
 
 	st, err := js.Stream(ctx, "PORTSNARE")

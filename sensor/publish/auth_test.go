@@ -50,13 +50,13 @@ func TestCredentials(t *testing.T) {
 	cfg := testConfig(t, srv.ClientURL(), "")
 	cfg.Token = "s3cret"
 	p := startPublisher(t, cfg)
-	p.Publish(alert(1, detect.PhaseStart))
+	p.Publish(doc(alert(1, detect.PhaseStart)))
 	p.flush(t)
 
 	emb := testConfig(t, "", "")
 	emb.Listen, emb.User, emb.Password = "127.0.0.1:0", "sensor", "pw"
 	pe := startPublisher(t, emb)
-	pe.Publish(alert(1, detect.PhaseStart))
+	pe.Publish(doc(alert(1, detect.PhaseStart)))
 	pe.flush(t)
 	reader := emb
 	reader.URLs = []string{pe.Embedded().ClientURL()}
@@ -107,8 +107,8 @@ func TestRejectedAlertDoesNotBlock(t *testing.T) {
 	p := startPublisher(t, testConfig(t, srv.ClientURL(), ""))
 	big := alert(1, detect.PhaseStart)
 	big.Message = strings.Repeat("x", 3000)
-	p.Publish(big)
-	p.Publish(alert(2, detect.PhaseStart))
+	p.Publish(doc(big))
+	p.Publish(doc(alert(2, detect.PhaseStart)))
 	p.flush(t)
 	if got := ids(stored(t, srv.ClientURL(), "PORTSNARE")); len(got) != 1 || got[0] != "id-00002-start" {
 		t.Errorf("stored %v", got)

@@ -37,7 +37,7 @@ func BenchmarkPublish(b *testing.B) {
 	for i := range b.N {
 		a := alerts[i%len(alerts)]
 		a.Event.ID = "bench-" + itoa(i) // distinct, or JetStream would de-duplicate
-		if err := p.PublishWait(ctx, a); err != nil {
+		if err := p.PublishWait(ctx, doc(a)); err != nil {
 			b.Fatal(err)
 		}
 	}

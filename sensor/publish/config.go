@@ -3,7 +3,6 @@ package publish
 import (
 	"errors"
 	"fmt"
-	"github.com/portsnare/portsnare/internal/render"
 	"net"
 	"net/url"
 	"os"
@@ -38,9 +37,6 @@ type Config struct {
 	Password        string        // nats.password
 	Listen          string        // nats.listen: the embedded server's client address
 	DataDir         string        // nats.data_dir; empty: StateDir()/nats
-	// Format is the schema alerts are published in (output.format, shared
-	// with standard output): ECS unless set.
-	Format render.Format
 }
 
 // DefaultConfig returns the defaults, with the directories left empty:

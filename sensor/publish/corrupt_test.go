@@ -19,7 +19,7 @@ func TestDamagedSpool(t *testing.T) {
 	cfg := testConfig(t, testkit.NATSURL(port), spoolDir)
 	p := startPublisher(t, cfg)
 	for i := range 5 {
-		p.Publish(alert(i, detect.PhaseStart))
+		p.Publish(doc(alert(i, detect.PhaseStart)))
 	}
 	p.waitSpooled(t, 5)
 	p.stop(t)

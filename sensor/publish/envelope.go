@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 
-	"github.com/portsnare/portsnare/detect"
 	"github.com/portsnare/portsnare/internal/render"
 )
 
@@ -21,11 +20,10 @@ type envelope struct {
 
 const envelopeVersion = 1
 
-// encodeAlert builds a's envelope: the routing the message needs, taken
-// from the engine's alert, and the document rendered in format (see
-// internal/render), as the stdout sink writes it.
-func encodeAlert(a *detect.Alert, format render.Format) ([]byte, error) {
-	subject, id := relSubject(a), a.Event.ID
+// encodeDoc builds d's envelope: the routing the message needs and the
+// rendered document, as standard output shows it.
+func encodeDoc(d *render.Document) ([]byte, error) {
+	subject, id := relSubject(d), d.ID
 	if len(subject) > 0xffff || len(id) > 0xffff {
 		return nil, errors.New("sensor name, action or event id too long")
 	}
@@ -36,11 +34,7 @@ func encodeAlert(a *detect.Alert, format render.Format) ([]byte, error) {
 	b.WriteString(subject)
 	b.Write(binary.LittleEndian.AppendUint16(nil, uint16(len(id))))
 	b.WriteString(id)
-	doc, err := render.Render(a, format)
-	if err != nil {
-		return nil, err
-	}
-	b.Write(doc)
+	b.Write(d.Body)
 	return b.Bytes(), nil
 }
 

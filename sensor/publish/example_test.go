@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/render"
 	"github.com/portsnare/portsnare/sensor/publish"
 )
 
@@ -25,7 +26,16 @@ func Example() {
 	done := make(chan error, 1)
 	go func() { done <- p.Run(pubCtx) }()
 
-	sink := p.Publish // func(*detect.Alert): never blocks
+	// The engine's alerts are rendered (ECS or OCSF) before they are
+	// published; Publish never blocks.
+	sink := func(a *detect.Alert) {
+		d, err := render.Make(a, render.ECS)
+		if err != nil {
+			log.Error("alert not rendered", "event_id", a.Event.ID, "error", err)
+			return
+		}
+		p.Publish(d)
+	}
 	runPipeline(sink) // until SIGTERM, then flushes its episodes through sink
 
 	stopPublisher()

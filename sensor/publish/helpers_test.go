@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/render"
 	"github.com/portsnare/portsnare/internal/testkit"
 )
 
@@ -165,4 +166,13 @@ func jsFor(t testing.TB, url string) jetstream.JetStream {
 		t.Fatal(err)
 	}
 	return js
+}
+
+// doc renders a as the publisher gets alerts: ECS, with its routing.
+func doc(a *detect.Alert) *render.Document {
+	d, err := render.Make(a, render.ECS)
+	if err != nil {
+		panic(err)
+	}
+	return d
 }

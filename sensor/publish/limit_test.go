@@ -28,7 +28,7 @@ func TestSpoolFull(t *testing.T) {
 			phase = detect.PhaseEnd
 			ends = append(ends, fmt.Sprintf("id-%05d-end", i))
 		}
-		p.Publish(alert(i, phase))
+		p.Publish(doc(alert(i, phase)))
 		if i%50 == 0 {
 			p.waitSpooled(t, 0) // let the writer keep up: this test is about the spool, not the queue
 		}

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/portsnare/portsnare/internal/render"
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -49,7 +47,7 @@ func TestSubjectMatches(t *testing.T) {
 
 func TestEnvelopeRoundTrip(t *testing.T) {
 	a := alert(7, "end")
-	b, err := encodeAlert(a, render.ECS)
+	b, err := encodeDoc(doc(a))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +154,7 @@ func TestRedact(t *testing.T) {
 // not a valid envelope (a format from another version) are refused, never
 // a panic.
 func FuzzDecodeEnvelope(f *testing.F) {
-	good, _ := encodeAlert(alert(1, "start"), render.ECS)
+	good, _ := encodeDoc(doc(alert(1, "start")))
 	f.Add(good)
 	f.Add([]byte{1, 0xff, 0xff})
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -26,7 +26,7 @@ func TestOutageAndRestart(t *testing.T) {
 	raise := func(p *running, i int) {
 		a := alert(i, detect.PhaseStart)
 		want = append(want, a.Event.ID)
-		p.Publish(a)
+		p.Publish(doc(a))
 	}
 	for i := range before {
 		raise(p, i)
@@ -72,7 +72,7 @@ func TestServerDownAtStart(t *testing.T) {
 	port := int(testkit.FreePort(t, "tcp", "127.0.0.1"))
 	p := startPublisher(t, testConfig(t, testkit.NATSURL(port), ""))
 	for i := range 10 {
-		p.Publish(alert(i, detect.PhaseStart))
+		p.Publish(doc(alert(i, detect.PhaseStart)))
 	}
 	p.waitSpooled(t, 10)
 	srv := testkit.NATSServer(t, testkit.NATSPort(port))
@@ -90,8 +90,8 @@ func TestServerDownAtStart(t *testing.T) {
 func TestFlushUnreachable(t *testing.T) {
 	port := int(testkit.FreePort(t, "tcp", "127.0.0.1"))
 	p := startPublisher(t, testConfig(t, testkit.NATSURL(port), ""))
-	p.Publish(alert(1, detect.PhaseStart))
-	p.Publish(alert(2, detect.PhaseStart))
+	p.Publish(doc(alert(1, detect.PhaseStart)))
+	p.Publish(doc(alert(2, detect.PhaseStart)))
 	err := p.Flush(t.Context())
 	if err == nil {
 		t.Fatal("Flush succeeded with no server")
@@ -107,12 +107,12 @@ func TestStreamRecreated(t *testing.T) {
 	srv := testkit.NATSServer(t)
 	port := serverPort(srv)
 	p := startPublisher(t, testConfig(t, testkit.NATSURL(port), ""))
-	p.Publish(alert(1, detect.PhaseStart))
+	p.Publish(doc(alert(1, detect.PhaseStart)))
 	p.flush(t)
 	srv.Shutdown()
 	srv.WaitForShutdown()
 	srv = testkit.NATSServer(t, testkit.NATSPort(port)) // a new, empty store
-	p.Publish(alert(2, detect.PhaseStart))
+	p.Publish(doc(alert(2, detect.PhaseStart)))
 	p.flush(t)
 	if got := ids(stored(t, srv.ClientURL(), "PORTSNARE")); !slices.Equal(got, []string{"id-00002-start"}) {
 		t.Errorf("stored %v", got)

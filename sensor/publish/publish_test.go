@@ -29,8 +29,8 @@ func TestRoundTrip(t *testing.T) {
 	s.Portsnare.Suppressed = true
 	s.Portsnare.Allowlist = &detect.Allowlist{Rule: "vuln-scanner"}
 	s.Event.Action = detect.ActionPortsweep
-	p.Publish(a)
-	p.Publish(s)
+	p.Publish(doc(a))
+	p.Publish(doc(s))
 	p.flush(t)
 
 	ms := stored(t, srv.ClientURL(), "PORTSNARE")
@@ -86,10 +86,10 @@ func TestSameAlertStoredOnce(t *testing.T) {
 	srv := testkit.NATSServer(t)
 	p := startPublisher(t, testConfig(t, srv.ClientURL(), ""))
 	a := alert(1, detect.PhaseStart)
-	p.Publish(a)
+	p.Publish(doc(a))
 	p.flush(t)
-	p.Publish(a)
-	p.Publish(alert(2, detect.PhaseStart))
+	p.Publish(doc(a))
+	p.Publish(doc(alert(2, detect.PhaseStart)))
 	p.flush(t)
 	if got := ids(stored(t, srv.ClientURL(), "PORTSNARE")); !slices.Equal(got, []string{"id-00001-start", "id-00002-start"}) {
 		t.Errorf("stored %v", got)
@@ -105,7 +105,7 @@ func TestPrefixAndStreamName(t *testing.T) {
 	cfg := testConfig(t, srv.ClientURL(), "")
 	cfg.SubjectPrefix, cfg.Stream = "ids.site1", "ALERTS"
 	p := startPublisher(t, cfg)
-	p.Publish(alert(1, detect.PhaseStart))
+	p.Publish(doc(alert(1, detect.PhaseStart)))
 	p.flush(t)
 	ms := stored(t, srv.ClientURL(), "ALERTS")
 	if len(ms) != 1 || ms[0].Subject() != "ids.site1.alert.sensor-1_example_com.portscan" {
@@ -123,7 +123,7 @@ func TestEmbeddedServer(t *testing.T) {
 		t.Fatal("no embedded server")
 	}
 	for i := range 3 {
-		p.Publish(alert(i, detect.PhaseStart))
+		p.Publish(doc(alert(i, detect.PhaseStart)))
 	}
 	p.flush(t)
 	url := p.Embedded().ClientURL()
@@ -158,7 +158,7 @@ func TestPublishAfterRunIsCounted(t *testing.T) {
 	srv := testkit.NATSServer(t)
 	p := startPublisher(t, testConfig(t, srv.ClientURL(), ""))
 	p.stop(t)
-	p.Publish(alert(1, detect.PhaseStart))
+	p.Publish(doc(alert(1, detect.PhaseStart)))
 	if st := p.Stats(); st.DroppedClosed != 1 || st.Dropped != 1 {
 		t.Errorf("stats: %+v", st)
 	}
@@ -174,7 +174,7 @@ func TestCloseWithoutRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.Publish(alert(1, detect.PhaseStart))
+	p.Publish(doc(alert(1, detect.PhaseStart)))
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}

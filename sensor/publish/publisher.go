@@ -11,7 +11,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 
-	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/render"
 	"github.com/portsnare/portsnare/sensor/publish/spool"
 )
 
@@ -111,14 +111,14 @@ func (p *Publisher) URL() string { return Redact(p.url) }
 // servers.
 func (p *Publisher) Embedded() *Embedded { return p.embedded }
 
-// Publish hands a to the publisher and returns at once: it never blocks and
-// does no I/O (bar a rate-limited log line when it drops), so it can be
-// called on the packet path. The alert is encoded here, in a few
-// microseconds; a may be reused afterwards. When the queue is full (the
+// Publish hands d, a rendered alert, to the publisher and returns at once:
+// it never blocks and does no I/O (bar a rate-limited log line when it
+// drops), so it can be called on the packet path. Its envelope is built
+// here, in a few microseconds; d may be reused afterwards. When the queue is full (the
 // spool's disk cannot keep up) or Run has ended, the alert is dropped,
 // counted and logged.
-func (p *Publisher) Publish(a *detect.Alert) {
-	env, err := encodeAlert(a, p.cfg.Format)
+func (p *Publisher) Publish(d *render.Document) {
+	env, err := encodeDoc(d)
 	if err != nil {
 		p.dropped(&p.stats.droppedEncode, "cannot encode", 1, err)
 		return
@@ -131,7 +131,7 @@ func (p *Publisher) Publish(a *detect.Alert) {
 	}
 	p.queued.Add(1)
 	select {
-	case p.queue <- queued{env: env, keep: a.Portsnare.Phase == detect.PhaseEnd}:
+	case p.queue <- queued{env: env, keep: d.Summary()}:
 	default:
 		p.queued.Add(-1)
 		p.dropped(&p.stats.droppedQueue, "queue full (the spool's disk is not keeping up)", 1, nil)
@@ -140,8 +140,8 @@ func (p *Publisher) Publish(a *detect.Alert) {
 
 // PublishWait is Publish for a producer that can wait, such as a replay:
 // when the queue is full it waits for room, until ctx ends.
-func (p *Publisher) PublishWait(ctx context.Context, a *detect.Alert) error {
-	env, err := encodeAlert(a, p.cfg.Format)
+func (p *Publisher) PublishWait(ctx context.Context, d *render.Document) error {
+	env, err := encodeDoc(d)
 	if err != nil {
 		p.dropped(&p.stats.droppedEncode, "cannot encode", 1, err)
 		return err
@@ -153,7 +153,7 @@ func (p *Publisher) PublishWait(ctx context.Context, a *detect.Alert) error {
 		return errClosed
 	}
 	p.queued.Add(1)
-	q := queued{env: env, keep: a.Portsnare.Phase == detect.PhaseEnd}
+	q := queued{env: env, keep: d.Summary()}
 	select {
 	case p.queue <- q: // room: queued even if ctx has ended
 		return nil

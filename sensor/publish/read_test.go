@@ -51,10 +51,10 @@ func TestRead(t *testing.T) {
 	}
 
 	p := startPublisher(t, cfg)
-	p.Publish(alert(1, detect.PhaseStart))
+	p.Publish(doc(alert(1, detect.PhaseStart)))
 	s := alert(2, detect.PhaseStart)
 	s.Portsnare.Suppressed = true
-	p.Publish(s)
+	p.Publish(doc(s))
 	p.flush(t)
 	if got := readAll(t, reader, ReadOptions{}); !slices.Equal(got, []string{"id-00001-start"}) {
 		t.Errorf("alerts: %v", got)
@@ -64,10 +64,10 @@ func TestRead(t *testing.T) {
 	}
 
 	// The last alert stored is suppressed: reading alerts only still ends.
-	p.Publish(alert(3, detect.PhaseStart))
+	p.Publish(doc(alert(3, detect.PhaseStart)))
 	s4 := alert(4, detect.PhaseEnd)
 	s4.Portsnare.Suppressed = true
-	p.Publish(s4)
+	p.Publish(doc(s4))
 	p.flush(t)
 	if got := readAll(t, reader, ReadOptions{}); !slices.Equal(got, []string{"id-00001-start", "id-00003-start"}) {
 		t.Errorf("alerts: %v", got)
@@ -76,7 +76,7 @@ func TestRead(t *testing.T) {
 	// Since: stored times are the server's clock; alerts stored a moment
 	// ago are out of a window that ends before them.
 	time.Sleep(300 * time.Millisecond)
-	p.Publish(alert(5, detect.PhaseStart))
+	p.Publish(doc(alert(5, detect.PhaseStart)))
 	p.flush(t)
 	if got := readAll(t, reader, ReadOptions{Since: 200 * time.Millisecond}); !slices.Equal(got, []string{"id-00005-start"}) {
 		t.Errorf("since 200ms: %v", got)
@@ -98,7 +98,7 @@ func TestReadFollow(t *testing.T) {
 	srv := testkit.NATSServer(t)
 	cfg := testConfig(t, srv.ClientURL(), "")
 	p := startPublisher(t, cfg)
-	p.Publish(alert(1, detect.PhaseStart))
+	p.Publish(doc(alert(1, detect.PhaseStart)))
 	p.flush(t)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -114,7 +114,7 @@ func TestReadFollow(t *testing.T) {
 	if id := <-got; id != "id-00001-start" {
 		t.Errorf("first: %s", id)
 	}
-	p.Publish(alert(2, detect.PhaseUpdate))
+	p.Publish(doc(alert(2, detect.PhaseUpdate)))
 	select {
 	case id := <-got:
 		if id != "id-00002-update" {

@@ -3,7 +3,7 @@ package publish
 import (
 	"strings"
 
-	"github.com/portsnare/portsnare/detect"
+	"github.com/portsnare/portsnare/internal/render"
 )
 
 // Subject kinds: the token after the prefix.
@@ -20,15 +20,15 @@ const (
 // coverage report audit.<sensor>.<rule>. The prefix is added when the
 // alert is sent, not when it is spooled, so alerts spooled before a change
 // of nats.subject_prefix go where the stream now listens.
-func relSubject(a *detect.Alert) string {
-	if a.Event.Action == detect.ActionAuthorizedScanReport && a.Portsnare.Audit != nil {
-		return KindAudit + "." + Token(a.Observer.Hostname) + "." + Token(a.Portsnare.Audit.Rule)
+func relSubject(d *render.Document) string {
+	if d.AuditRule != "" {
+		return KindAudit + "." + Token(d.Sensor) + "." + Token(d.AuditRule)
 	}
 	kind := KindAlert
-	if a.Portsnare.Suppressed {
+	if d.Suppressed {
 		kind = KindSuppressed
 	}
-	return kind + "." + Token(a.Observer.Hostname) + "." + Token(string(a.Event.Action))
+	return kind + "." + Token(d.Sensor) + "." + Token(d.Action)
 }
 
 // Token makes s one subject token: '.' would split it into two, '*' and
