@@ -16,7 +16,7 @@ func (p *Publisher) Flush(ctx context.Context) error {
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		pending := int(p.queued.Load()) + p.spool.Len()
+		pending := p.pending()
 		if pending == 0 {
 			return nil
 		}
@@ -38,6 +38,14 @@ func (p *Publisher) Flush(ctx context.Context) error {
 		case <-tick.C:
 		}
 	}
+}
+
+// pending counts the alerts not yet acknowledged: queued or spooled, each
+// once, even while store moves a batch from the one to the other.
+func (p *Publisher) pending() int {
+	p.moving.Lock()
+	defer p.moving.Unlock()
+	return int(p.queued.Load()) + p.spool.Len()
 }
 
 func (p *Publisher) notPublished(n int, cause error) error {

@@ -33,6 +33,7 @@ type Publisher struct {
 
 	queue  chan queued
 	mu     sync.RWMutex // guards closed against a send on queue
+	moving sync.Mutex   // held while a batch moves from queue to spool (see pending)
 	closed bool
 	ran    atomic.Bool
 

@@ -177,8 +177,12 @@ func (p *Publisher) store(b []queued) {
 	for i, q := range b {
 		in[i] = spool.Input{Payload: q.env, Keep: q.keep}
 	}
+	// The move from queue to spool is one step for pending(): counted in
+	// both for a moment, an alert would be reported twice.
+	p.moving.Lock()
 	res, err := p.spool.Append(in)
 	p.queued.Add(-int64(len(b)))
+	p.moving.Unlock()
 	if err != nil {
 		p.stats.errors.Add(1)
 	}
