@@ -23,10 +23,10 @@ func newLedger(max int) *ledger {
 type change int
 
 const (
-	changeNone    change = iota // held already, at least as long
-	changeAdd                   // a new element
-	changeExtend                // held, but a later alert extends it
-	changeShed                  // new, and the ledger is full
+	changeNone   change = iota // held already, at least as long
+	changeAdd                  // a new element
+	changeExtend               // held, but a later alert extends it
+	changeShed                 // new, and the ledger is full
 )
 
 // extendSlack is the least extension worth replacing an element for:

@@ -1,13 +1,11 @@
 package block
 
 import (
-	"fmt"
-	"io"
 	"net/netip"
 	"time"
 )
 
-// Setter keeps the blocked addresses: nftables sets on Linux, a printer
+// Setter keeps the blocked addresses: nftables sets on Linux; nothing
 // for --dry-run.
 type Setter interface {
 	// Add puts a in its family's set for timeout. With replace, a is
@@ -19,22 +17,10 @@ type Setter interface {
 	Close() error
 }
 
-// Printer is the Setter of --dry-run: it writes what it would do and
-// touches nothing.
-type Printer struct{ W io.Writer }
+// nopSetter is the Setter of --dry-run: the service reports each decision
+// and nothing is touched.
+type nopSetter struct{}
 
-// Add prints the block.
-func (p Printer) Add(a netip.Addr, timeout time.Duration, replace bool) error {
-	verb := "block"
-	if replace {
-		verb = "extend"
-	}
-	_, err := fmt.Fprintf(p.W, "%s %s for %s\n", verb, a, timeout.Round(time.Second))
-	return err
-}
-
-// Elements is empty: a dry run starts from nothing.
-func (Printer) Elements() (map[netip.Addr]time.Duration, error) { return nil, nil }
-
-// Close does nothing.
-func (Printer) Close() error { return nil }
+func (nopSetter) Add(netip.Addr, time.Duration, bool) error       { return nil }
+func (nopSetter) Elements() (map[netip.Addr]time.Duration, error) { return nil, nil }
+func (nopSetter) Close() error                                    { return nil }
