@@ -32,7 +32,7 @@ func (a *app) checkConfigCommand() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&printConfig, "print", false, "print the configuration in force as commented YAML instead of \"configuration OK\"")
 	// The engine's flags too, so that check-config checks exactly what
-	// replay or run would use with the same command line.
-	addConfigFlags(cmd.Flags(), slices.Concat(engineFlags, runFlags))
+	// replay, run or block would use with the same command line.
+	addConfigFlags(cmd.Flags(), slices.Concat(engineFlags, runFlags, blockFlags))
 	return cmd
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/portsnare/portsnare/allowlist"
 	"github.com/portsnare/portsnare/detect"
 	"github.com/portsnare/portsnare/honeyport"
+	"github.com/portsnare/portsnare/internal/block"
 	"github.com/portsnare/portsnare/internal/render"
 	"github.com/portsnare/portsnare/sensor"
 	"github.com/portsnare/portsnare/sensor/publish"
@@ -23,6 +24,14 @@ type Config struct {
 	Run       RunConfig
 	Output    OutputConfig
 	Log       LogConfig
+	Network   NetworkConfig
+	Block     block.Config
+}
+
+// NetworkConfig is the network section: what the sensor knows of the
+// networks it watches.
+type NetworkConfig struct {
+	Internal []string // CIDRs of the organisation's own networks
 }
 
 // format is the validated output format (ECS until validated).
@@ -86,6 +95,8 @@ var sections = []section{
 	{"nats", "Alerts published to NATS JetStream (portsnare run, replay --nats) and read back (portsnare alerts): servers, stream, credentials, the on-disk spool that keeps alerts through outages, and the embedded server used when no URL is set."},
 	{"run", "How portsnare run runs as a process."},
 	{"output", "The documents portsnare writes to standard output and publishes to NATS."},
+	{"network", "The networks this sensor watches, as the organisation sees them."},
+	{"block", "portsnare block: sources of alerts kept in nftables sets, each for a while, so that scanners are dropped. Never blocked: allowlisted (suppressed) sources, dark-port touches (spoofable), network.internal unless block.internal, this host's addresses, block.never."},
 	{"log", "Diagnostics on standard error (alerts never go to the log)."},
 }
 
@@ -241,6 +252,34 @@ var settings = []setting{
 	{"output.format", "Schema of the alerts on standard output and in NATS: ecs (Elastic Common Schema) or ocsf (OCSF 1.4 Detection Finding, class 2004).",
 		func(c *Config) any { return &c.Output.Format }},
 
+	{"network.internal", "CIDRs of the organisation's own networks (addresses alone are /32 or /128): portsnare block leaves their sources alone unless block.internal.",
+		func(c *Config) any { return &c.Network.Internal }},
+
+	{"block.timeout", "How long a source stays blocked after the alert that blocked it (its @timestamp); a later alert of its episode extends it.",
+		func(c *Config) any { return &c.Block.Timeout }},
+	{"block.max_elements", "Most sources blocked at once, IPv4 and IPv6 together (at most 1048576); beyond it new sources are not blocked, and counted.",
+		func(c *Config) any { return &c.Block.MaxElements }},
+	{"block.never", "Addresses and CIDRs never blocked, whatever their alerts say (gateways, partners, monitoring).",
+		func(c *Config) any { return &c.Block.Never }},
+	{"block.internal", "Also block sources inside network.internal.",
+		func(c *Config) any { return &c.Block.Internal }},
+	{"block.create_rule", "Make a chain (prerouting, priority raw) with one drop rule per set; off: only fill the sets, for rules of your own.",
+		func(c *Config) any { return &c.Block.CreateRule }},
+	{"block.table", "nftables table (family inet) of the sets and the chain; made when missing.",
+		func(c *Config) any { return &c.Block.Table }},
+	{"block.set_v4", "Set of blocked IPv4 sources (type ipv4_addr, flags timeout).",
+		func(c *Config) any { return &c.Block.SetV4 }},
+	{"block.set_v6", "Set of blocked IPv6 sources (type ipv6_addr, flags timeout).",
+		func(c *Config) any { return &c.Block.SetV6 }},
+	{"block.chain", "Chain of the drop rules, with block.create_rule.",
+		func(c *Config) any { return &c.Block.Chain }},
+	{"block.actions", "event.action values whose start and update alerts block their source; episode ends, reports and authorized-scan-missing never do.",
+		func(c *Config) any { return &c.Block.Actions }},
+	{"block.consumer", "Name of the durable JetStream consumer; give each blocking host its own.",
+		func(c *Config) any { return &c.Block.Consumer }},
+	{"block.metrics_listen", "Address of portsnare block's Prometheus /metrics and /healthz; empty turns it off.",
+		func(c *Config) any { return &c.Block.MetricsListen }},
+
 	{"log.level", "Least severe log messages written: debug, info, warn or error.",
 		func(c *Config) any { return &c.Log.Level }},
 	{"log.format", "Log format: text (key=value) or json.",
@@ -263,6 +302,8 @@ func defaultConfig() Config {
 		NATS:      publish.DefaultConfig(),
 		Output:    OutputConfig{Format: string(render.ECS)},
 		Log:       LogConfig{Level: "info", Format: "text"},
+		Network:   NetworkConfig{Internal: append([]string(nil), block.DefaultInternal...)},
+		Block:     block.DefaultConfig(),
 	}
 }
 

@@ -49,7 +49,7 @@ var natsFlags = []configFlag{
 
 // allConfigFlags lists every flag that sets a key.
 func allConfigFlags() []configFlag {
-	return slices.Concat(globalFlags, engineFlags, runFlags, natsFlags)
+	return slices.Concat(globalFlags, engineFlags, runFlags, natsFlags, blockFlags)
 }
 
 // flagForKey returns the flag that sets key, if there is one.

@@ -63,6 +63,7 @@ func (c *Config) validate() []problem {
 			ps = append(ps, qualifyHoneyport(e.Error()))
 		}
 	}
+	ps = append(ps, c.validateBlock()...)
 	if len(ps) == 0 {
 		// Sizes are judged together only once each is valid on its own.
 		ps = append(ps, c.checkMemory()...)

@@ -81,7 +81,7 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("block.max_elements must be between 1 and %d, got %d", MaxMaxElements, c.MaxElements))
 	}
 	if _, err := ParsePrefixes("block.never", c.Never); err != nil {
-		errs = append(errs, err)
+		errs = append(errs, err.(interface{ Unwrap() []error }).Unwrap()...) // one error per entry
 	}
 	for _, n := range []struct{ key, v string }{{"block.table", c.Table}, {"block.set_v4", c.SetV4}, {"block.set_v6", c.SetV6}, {"block.chain", c.Chain}} {
 		if n.v == "" || len(n.v) > maxNameLen || strings.ContainsFunc(n.v, badNameRune) {
