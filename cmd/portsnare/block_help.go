@@ -70,7 +70,8 @@ METRICS
 NATS
   block connects where "portsnare alerts" does (nats.urls or --nats, else the
   embedded server of a "portsnare run" on this host, at nats.listen) and
-  reads <nats.subject_prefix>.alert.> and .suppressed.> of stream nats.stream.
+  reads <nats.subject_prefix>.alert.> and .suppressed.> of stream nats.stream,
+  in either output.format (ECS or OCSF).
   While NATS is unreachable, or before any sensor has made the stream, it
   waits and tries again; refused credentials or failed TLS end it.
 

@@ -1,36 +1,48 @@
 package block
 
 import (
-	"encoding/json"
 	"time"
+
+	"github.com/portsnare/portsnare/internal/render"
 )
 
-// Alert is what a blocking decision reads of an alert document: a few ECS
-// and portsnare.* fields, decoded on their own so that the blocker does not
-// follow every change of the engine's alert type.
+// Alert is what a blocking decision reads of an alert: a few ECS and
+// portsnare.* fields, kept apart from the engine's alert type so that the
+// decision logic and its tests state exactly what they depend on.
 type Alert struct {
-	Timestamp time.Time `json:"@timestamp"`
+	Timestamp time.Time // @timestamp: packet time of the alert
 	Event     struct {
-		Kind   string `json:"kind"`
-		ID     string `json:"id"`
-		Action string `json:"action"`
-	} `json:"event"`
+		Kind   string // event.kind: "alert", or "event" for reports
+		ID     string
+		Action string
+	}
 	Source struct {
-		IP string `json:"ip"`
-	} `json:"source"`
+		IP string
+	}
 	Portsnare struct {
-		Phase      string `json:"phase"`
-		Episode    string `json:"episode"`
-		Suppressed bool   `json:"suppressed"`
+		Phase      string
+		Episode    string
+		Suppressed bool
 		Honeyport  *struct {
-			Spoofable bool `json:"spoofable"`
-		} `json:"honeyport"`
-	} `json:"portsnare"`
+			Spoofable bool
+		}
+	}
 }
 
-// DecodeAlert reads an alert document.
+// DecodeAlert reads a published alert document in either output.format,
+// ECS or OCSF, through the renderers' own reader.
 func DecodeAlert(data []byte) (Alert, error) {
 	var a Alert
-	err := json.Unmarshal(data, &a)
-	return a, err
+	d, _, err := render.Decode(data)
+	if err != nil {
+		return a, err
+	}
+	a.Timestamp = d.Timestamp
+	a.Event.Kind, a.Event.ID, a.Event.Action = d.Event.Kind, d.Event.ID, string(d.Event.Action)
+	a.Source.IP = d.Source.IP
+	a.Portsnare.Phase, a.Portsnare.Episode, a.Portsnare.Suppressed = string(d.Portsnare.Phase), d.Portsnare.Episode, d.Portsnare.Suppressed
+	if d.Portsnare.Honeyport != nil {
+		a.Portsnare.Honeyport = &struct{ Spoofable bool }{d.Portsnare.Honeyport.Spoofable}
+	}
+	return a, nil
 }

@@ -45,9 +45,7 @@ func TestDecide(t *testing.T) {
 		{"IPv6 blocks", alertDoc("2001:db8:1::10", nil), t0, "", 10 * time.Minute},
 		{"a decoy touch with a handshake blocks", alertDoc(scanner, func(a *Alert) {
 			a.Event.Action = "honeyport"
-			a.Portsnare.Honeyport = &struct {
-				Spoofable bool `json:"spoofable"`
-			}{false}
+			a.Portsnare.Honeyport = &struct{ Spoofable bool }{false}
 		}), t0, "", 10 * time.Minute},
 		{"the time left is the timeout less the alert's age", alertDoc(scanner, nil), t0.Add(4 * time.Minute), "", 6 * time.Minute},
 		{"a sensor clock ahead never lengthens the block", alertDoc(scanner, nil), t0.Add(-time.Hour), "", 10 * time.Minute},
@@ -59,9 +57,7 @@ func TestDecide(t *testing.T) {
 		{"suppressed: an allowlisted scanner", alertDoc(scanner, func(a *Alert) { a.Portsnare.Suppressed = true }), t0, SkipSuppressed, 0},
 		{"spoofable: a dark port seen only by capture", alertDoc(scanner, func(a *Alert) {
 			a.Event.Action = "honeyport"
-			a.Portsnare.Honeyport = &struct {
-				Spoofable bool `json:"spoofable"`
-			}{true}
+			a.Portsnare.Honeyport = &struct{ Spoofable bool }{true}
 		}), t0, SkipSpoofable, 0},
 		{"no source address", alertDoc("", nil), t0, SkipAddress, 0},
 		{"a source that is no address", alertDoc("sensor-1", nil), t0, SkipAddress, 0},
@@ -124,21 +120,6 @@ func TestDecideActions(t *testing.T) {
 	}
 	if got := d.Decide(alertDoc("198.18.0.10", func(a *Alert) { a.Event.Action = "honeyport" }), t0).Skip; got != "" {
 		t.Errorf("honeyport with block.actions [honeyport]: skip %q, want a block", got)
-	}
-}
-
-func TestDecodeAlert(t *testing.T) {
-	doc := `{"@timestamp":"2026-11-29T07:00:00Z","event":{"kind":"alert","id":"x","action":"honeyport"},
-	  "source":{"ip":"198.18.0.10"},"portsnare":{"phase":"start","suppressed":false,"honeyport":{"port":23,"spoofable":true}}}`
-	a, err := DecodeAlert([]byte(doc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !a.Timestamp.Equal(t0) || a.Portsnare.Honeyport == nil || !a.Portsnare.Honeyport.Spoofable || a.Source.IP != "198.18.0.10" {
-		t.Fatalf("decoded %+v", a)
-	}
-	if _, err := DecodeAlert([]byte("not json")); err == nil {
-		t.Fatal("undecodable document accepted")
 	}
 }
 
