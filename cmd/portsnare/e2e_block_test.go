@@ -42,7 +42,8 @@ func TestE2EBlock(t *testing.T) {
 	t.Setenv("PORTSNARE_ALLOWLIST_FILE", rules)
 	sens := startSensor(t, fmt.Sprintf("pv%s%d", b.id, 2))
 
-	const table, timeout = "pse2e", 6 * time.Second
+	// Long enough for the rescan below to finish inside it on a loaded machine.
+	const table, timeout = "pse2e", 15 * time.Second
 	blockMetrics := b.addr(2) + ":" + portOf(t, freeFixedPort(t))
 	bin := testkit.Binary(t, ".")
 	cmd := testkit.InNamespace(target, 120*time.Second, bin, "block", "--create-rule", "--timeout", timeout.String(),
