@@ -190,14 +190,6 @@ func (s *source) techCount(t Technique) uint32 {
 	return n
 }
 
-// ep returns s's episode; nil when it has none (and no detail).
-func (s *source) episode() *episode {
-	if s.x == nil {
-		return nil
-	}
-	return &s.x.ep
-}
-
 // open reports whether s has an episode open.
 func (s *source) open() bool { return s.x != nil && s.x.ep.open }
 

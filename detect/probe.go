@@ -16,8 +16,10 @@ const (
 	// contacts use ARPPort as their port, which no IP-protocol probe (port 0)
 	// can collide with.
 	ProtoARP uint8 = 0
-	ARPPort        = 0x0806
 )
+
+// ARPPort is the "port" of an ARP contact (the ARP EtherType).
+const ARPPort uint16 = 0x0806
 
 // Technique is how a probe was made.
 type Technique uint8
