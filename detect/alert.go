@@ -68,9 +68,44 @@ type Event struct {
 	Severity int       `json:"severity"`
 }
 
-// Endpoint is ECS source/destination.
+// Endpoint is ECS source/destination. Geo and AS are filled after the
+// engine, from the databases the operator points to; the engine leaves
+// them empty.
 type Endpoint struct {
-	IP string `json:"ip"`
+	IP  string `json:"ip"`
+	Geo *Geo   `json:"geo,omitempty"`
+	AS  *AS    `json:"as,omitempty"`
+}
+
+// Geo is ECS geo.*: where an address is, as a GeoIP database places it.
+type Geo struct {
+	ContinentCode  string    `json:"continent_code,omitempty"`
+	ContinentName  string    `json:"continent_name,omitempty"`
+	CountryISOCode string    `json:"country_iso_code,omitempty"`
+	CountryName    string    `json:"country_name,omitempty"`
+	RegionISOCode  string    `json:"region_iso_code,omitempty"`
+	RegionName     string    `json:"region_name,omitempty"`
+	CityName       string    `json:"city_name,omitempty"`
+	PostalCode     string    `json:"postal_code,omitempty"`
+	Timezone       string    `json:"timezone,omitempty"`
+	Location       *GeoPoint `json:"location,omitempty"`
+}
+
+// GeoPoint is an ECS geo_point.
+type GeoPoint struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
+}
+
+// AS is ECS as.*: the autonomous system an address is routed from.
+type AS struct {
+	Number       uint32          `json:"number"`
+	Organization *ASOrganization `json:"organization,omitempty"`
+}
+
+// ASOrganization is ECS as.organization.*.
+type ASOrganization struct {
+	Name string `json:"name"`
 }
 
 // Related is ECS related.*.
@@ -85,6 +120,10 @@ type Network struct {
 	// for alerts that name one: the key Zeek, Suricata and Security Onion
 	// log flows under.
 	CommunityID string `json:"community_id,omitempty"`
+	// Direction is ECS network.direction — inbound, outbound, internal,
+	// external or unknown — judged from the configured internal networks
+	// after the engine, which leaves it empty.
+	Direction string `json:"direction,omitempty"`
 }
 
 // Rule is ECS rule.*.
@@ -95,13 +134,32 @@ type Rule struct {
 // Threat is ECS threat.*.
 type Threat struct {
 	Framework string          `json:"framework"`
+	Tactic    *ThreatTactic   `json:"tactic,omitempty"`
 	Technique ThreatTechnique `json:"technique"`
+}
+
+// ThreatTactic names MITRE ATT&CK tactics (ECS threat.tactic.*).
+type ThreatTactic struct {
+	ID        []string `json:"id"`
+	Name      []string `json:"name"`
+	Reference []string `json:"reference,omitempty"`
 }
 
 // ThreatTechnique names MITRE ATT&CK techniques.
 type ThreatTechnique struct {
-	ID   []string `json:"id"`
-	Name []string `json:"name"`
+	ID        []string `json:"id"`
+	Name      []string `json:"name"`
+	Reference []string `json:"reference,omitempty"`
+	// Subtechnique refines the technique (ECS
+	// threat.technique.subtechnique.*), e.g. T1595.001 under T1595.
+	Subtechnique *ThreatSubtechnique `json:"subtechnique,omitempty"`
+}
+
+// ThreatSubtechnique names MITRE ATT&CK sub-techniques.
+type ThreatSubtechnique struct {
+	ID        []string `json:"id"`
+	Name      []string `json:"name"`
+	Reference []string `json:"reference,omitempty"`
 }
 
 // Observer is ECS observer.*.
@@ -126,6 +184,9 @@ type PortsnareData struct {
 	// Audit is an allowlist rule's account of one window, on the
 	// authorized-scan-report and authorized-scan-missing documents.
 	Audit *AuditData `json:"audit,omitempty"`
+	// ScannerList names the known-scanner lists the source is on (research
+	// scanners, the organisation's own tools): context, never suppression.
+	ScannerList []string `json:"scanner_list,omitempty"`
 }
 
 // HoneyportData describes a source's decoy touches.
