@@ -37,7 +37,7 @@ var asnRecords = map[string]map[string]any{
 }
 
 // writeDB writes a database to dir/name and returns its path.
-func writeDB(t *testing.T, dir, name, dbType string, recs map[string]map[string]any) string {
+func writeDB(t testing.TB, dir, name, dbType string, recs map[string]map[string]any) string {
 	t.Helper()
 	path := filepath.Join(dir, name)
 	testkit.MMDB(t, path, dbType, recs)
@@ -46,7 +46,7 @@ func writeDB(t *testing.T, dir, name, dbType string, recs map[string]map[string]
 
 // writeFile writes text to dir/name (replacing it by rename, as a careful
 // writer does) and returns its path.
-func writeFile(t *testing.T, dir, name, text string) string {
+func writeFile(t testing.TB, dir, name, text string) string {
 	t.Helper()
 	path := filepath.Join(dir, name)
 	tmp := path + ".tmp"

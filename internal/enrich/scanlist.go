@@ -86,6 +86,7 @@ func parseScannerList(path string, data []byte) ([]listEntry, error) {
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
+			line++ // the scanner stopped on the line it could not hold
 			fail("line longer than %d bytes", maxLineBytes)
 		} else {
 			fail("%v", err)

@@ -23,6 +23,7 @@ func MMDB(t testing.TB, path, dbType string, records map[string]map[string]any) 
 	t.Helper()
 	tree, err := mmdbwriter.New(mmdbwriter.Options{
 		DatabaseType:            dbType,
+		Description:             map[string]string{"en": "portsnare test database"},
 		IncludeReservedNetworks: true,
 		RecordSize:              28,
 		Languages:               []string{"en"},
