@@ -7,6 +7,7 @@ import (
 	"github.com/portsnare/portsnare/detect"
 	"github.com/portsnare/portsnare/honeyport"
 	"github.com/portsnare/portsnare/internal/block"
+	"github.com/portsnare/portsnare/internal/netset"
 	"github.com/portsnare/portsnare/internal/render"
 	"github.com/portsnare/portsnare/sensor"
 	"github.com/portsnare/portsnare/sensor/publish"
@@ -23,9 +24,10 @@ type Config struct {
 	NATS      publish.Config
 	Run       RunConfig
 	Output    OutputConfig
-	Log       LogConfig
 	Network   NetworkConfig
+	Enrich    EnrichConfig
 	Block     block.Config
+	Log       LogConfig
 }
 
 // NetworkConfig is the network section: what the sensor knows of the
@@ -96,6 +98,7 @@ var sections = []section{
 	{"run", "How portsnare run runs as a process."},
 	{"output", "The documents portsnare writes to standard output and publishes to NATS."},
 	{"network", "The networks this sensor watches, as the organisation sees them."},
+	{"enrich", "Context added to every alert before it is written or published (portsnare run and replay): where its source is and who routes it (GeoIP and ASN from MaxMind-format databases such as GeoLite2), and the known-scanner lists it is on. portsnare run reloads the files when they change and on SIGHUP; a bad new file is rejected and the one in force kept."},
 	{"block", "portsnare block: sources of alerts kept in nftables sets, each for a while, so that scanners are dropped. Never blocked: allowlisted (suppressed) sources, dark-port touches (spoofable), network.internal unless block.internal, this host's addresses, block.never."},
 	{"log", "Diagnostics on standard error (alerts never go to the log)."},
 }
@@ -252,8 +255,15 @@ var settings = []setting{
 	{"output.format", "Schema of the alerts on standard output and in NATS: ecs (Elastic Common Schema) or ocsf (OCSF 1.4 Detection Finding, class 2004).",
 		func(c *Config) any { return &c.Output.Format }},
 
-	{"network.internal", "CIDRs of the organisation's own networks (addresses alone are /32 or /128): portsnare block leaves their sources alone unless block.internal.",
+	{"network.internal", "CIDRs of the organisation's own networks (addresses alone are /32 or /128): alerts get network.direction from them, and the ATT&CK technique of a source outside them (T1595, active scanning) or inside (T1046, T1018); portsnare block leaves their sources alone unless block.internal. Empty: nothing is internal.",
 		func(c *Config) any { return &c.Network.Internal }},
+
+	{"enrich.geoip_city", "MaxMind-format city or country database (GeoLite2-City.mmdb) that fills source.geo; empty means none.",
+		func(c *Config) any { return &c.Enrich.GeoIPCity }},
+	{"enrich.geoip_asn", "MaxMind-format ASN database (GeoLite2-ASN.mmdb) that fills source.as; empty means none.",
+		func(c *Config) any { return &c.Enrich.GeoIPASN }},
+	{"enrich.scanner_lists", "Files of known scanners, one \"CIDR [NAME]\" a line (no name: the file's base name): a source on one is tagged portsnare.scanner_list, never suppressed.",
+		func(c *Config) any { return &c.Enrich.ScannerLists }},
 
 	{"block.timeout", "How long a source stays blocked after the alert that blocked it (its @timestamp); a later alert of its episode extends it.",
 		func(c *Config) any { return &c.Block.Timeout }},
@@ -301,9 +311,9 @@ func defaultConfig() Config {
 		Metrics:   MetricsConfig{Listen: "127.0.0.1:9477"},
 		NATS:      publish.DefaultConfig(),
 		Output:    OutputConfig{Format: string(render.ECS)},
-		Log:       LogConfig{Level: "info", Format: "text"},
-		Network:   NetworkConfig{Internal: append([]string(nil), block.DefaultInternal...)},
+		Network:   NetworkConfig{Internal: netset.DefaultInternal()},
 		Block:     block.DefaultConfig(),
+		Log:       LogConfig{Level: "info", Format: "text"},
 	}
 }
 

@@ -78,10 +78,16 @@ func (a *app) replay(ctx context.Context, cfg Config, log *slog.Logger, files []
 		// the same reports, window by window, as the live run did.
 		policy = allowlist.NewCoverage(list)
 	}
+	// Also loaded once: a replay places its sources with the databases and
+	// lists as they are now.
+	enr, err := newEnricher(cfg, log)
+	if err != nil {
+		return err
+	}
 	stats, err := sensor.Replay(replayCtx, sensor.ReplayOptions{
 		Files:    files,
 		Engine:   cfg.Detect,
-		Alerts:   pub.wrap(renderTo(cfg.format(), out.Write, cancel)),
+		Alerts:   enr.Wrap(pub.wrap(renderTo(cfg.format(), out.Write, cancel))), // enriched once, before rendering and every sink
 		Progress: progress,
 		Logger:   log,
 		Policy:   policy,

@@ -18,6 +18,7 @@ import (
 	"github.com/portsnare/portsnare/allowlist"
 	"github.com/portsnare/portsnare/detect"
 	"github.com/portsnare/portsnare/honeyport"
+	"github.com/portsnare/portsnare/internal/enrich"
 	"github.com/portsnare/portsnare/internal/render"
 	"github.com/portsnare/portsnare/sensor"
 	"github.com/portsnare/portsnare/sensor/publish"
@@ -71,14 +72,21 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 		episodes.Observe(a)
 		windows.Observe(a)
 	})
+	enr, err := newEnricher(cfg, log)
+	if err != nil {
+		return err
+	}
 	// Dark ports are watched by capture; decoys never take them.
 	cfg.Capture.DarkPorts = cfg.Honeyport.DarkPorts
 	sens, err := sensor.NewSensor(sensor.LiveOptions{
 		Capture: cfg.Capture,
 		Engine:  cfg.Detect,
-		Alerts:  disp.Send,
-		Policy:  allowlist.NewCoverage(allow), // verified: each rule's windows are reported
-		Logger:  log,
+		// Enriched once, on the engine's goroutine, before the dispatcher
+		// shares the alert with every sink: a lookup per alert, and alerts
+		// are rare.
+		Alerts: enr.Wrap(disp.Send),
+		Policy: allowlist.NewCoverage(allow), // verified: each rule's windows are reported
+		Logger: log,
 	})
 	if err != nil {
 		return err
@@ -168,6 +176,7 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 	})
 	g.Go(func() error { return disp.Run() })
 	g.Go(func() error { return allow.Run(gctx) })
+	g.Go(func() error { return enr.Run(gctx) })
 	if cfg.Metrics.Listen != "" {
 		g.Go(func() error { return metrics.Serve(gctx, cfg.Metrics.Listen, log) })
 	}
@@ -193,7 +202,9 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 			case <-gctx.Done():
 				return nil
 			case <-hup:
-				a.reload(allow, decoys, log)
+				if cfg, ok := a.reload(allow, decoys, log); ok {
+					reloadEnrich(enr, cfg, log)
+				}
 			}
 		}
 	})
@@ -248,8 +259,9 @@ func closeDecoys(d *honeyport.Decoys) {
 // reload re-reads the configuration on SIGHUP and applies what can change
 // while running: the allowlist (inline rules and the rules file) and the
 // honeyport ports, banners and limits. An invalid configuration is rejected
-// with its problems and the running one stays.
-func (a *app) reload(allow *allowlist.List, decoys *honeyport.Decoys, log *slog.Logger) {
+// with its problems and the running one stays. It returns the configuration
+// read, and whether it was valid, for the parts applied elsewhere.
+func (a *app) reload(allow *allowlist.List, decoys *honeyport.Decoys, log *slog.Logger) (Config, bool) {
 	cfg, err := loadConfig(a.configPath, a.flags)
 	if err != nil {
 		if since, ok := reportedByAllowlist(err, allow); ok {
@@ -258,10 +270,10 @@ func (a *app) reload(allow *allowlist.List, decoys *honeyport.Decoys, log *slog.
 			// problems again.
 			log.Error("SIGHUP: configuration rejected, the running one stays in force: the allowlist file is still the one rejected above",
 				"rejected_at", since.Format(time.RFC3339))
-			return
+			return cfg, false
 		}
 		log.Error("SIGHUP: configuration rejected, the running one stays in force", "err", err)
-		return
+		return cfg, false
 	}
 	// The allowlist logs its own outcome (trigger=update), rejected or
 	// reloaded; a line here would say it twice.
@@ -275,6 +287,18 @@ func (a *app) reload(allow *allowlist.List, decoys *honeyport.Decoys, log *slog.
 	} else if cfg.Honeyport.Enabled {
 		log.Warn("SIGHUP: honeyport.enabled is now true; decoys start only with the sensor (restart it)")
 	}
+	return cfg, true
+}
+
+// reloadEnrich applies the internal networks of a configuration re-read on
+// SIGHUP and reads the enrichment files again; a file that fails keeps the
+// one in force (the enricher logs each outcome).
+func reloadEnrich(enr *enrich.Enricher, cfg Config, log *slog.Logger) {
+	if err := enr.Update(cfg.enrichConfig()); err != nil {
+		log.Error("SIGHUP: enrichment partly rejected; what was rejected stays as it was", "err", err)
+		return
+	}
+	log.Info("SIGHUP: enrichment reloaded")
 }
 
 // reportedByAllowlist tells whether every problem of a rejected

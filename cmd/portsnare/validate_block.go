@@ -3,19 +3,13 @@ package main
 import (
 	"fmt"
 	"net"
-
-	"github.com/portsnare/portsnare/internal/block"
 )
 
-// validateBlock checks network.internal and the block section; block's
-// messages start with their key.
+// validateBlock checks the block section; block's messages start with
+// their key. network.internal, which block reads too, is checked once, with
+// the enrichment (validateEnrich), by rules at least as strict as block's.
 func (c *Config) validateBlock() []problem {
 	var ps []problem
-	if _, err := block.ParsePrefixes("network.internal", c.Network.Internal); err != nil {
-		for _, e := range splitJoined(err) {
-			ps = append(ps, problem{"network.internal", e.Error()})
-		}
-	}
 	if err := c.Block.Validate(); err != nil {
 		for _, e := range splitJoined(err) {
 			ps = append(ps, problem{keyOf(e.Error()), e.Error()})

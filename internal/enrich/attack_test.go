@@ -55,3 +55,14 @@ func TestThreatOnlyOnAlerts(t *testing.T) {
 		t.Errorf("threat %v, direction %s", a.Threat.Technique.ID, a.Network.Direction)
 	}
 }
+
+// An audit report names no source: nothing is added, and no empty network
+// object is made for it.
+func TestNoSourceNothingAdded(t *testing.T) {
+	e := mustNew(t, DefaultConfig())
+	a := &detect.Alert{Event: detect.Event{Kind: "event", Action: "authorized-scan-report"}}
+	e.Apply(a)
+	if a.Network != (detect.Network{}) || a.Threat.Tactic != nil {
+		t.Errorf("network %+v, threat %+v", a.Network, a.Threat)
+	}
+}

@@ -22,11 +22,15 @@ type geoDB struct {
 	path string
 }
 
-// openGeoDB reads the database at path whole and verifies it, so that a
-// truncated or half-written file is refused here, at load, rather than met
-// in the middle of a lookup. It is read rather than memory-mapped because
-// a mapped file rewritten in place (cp over it) changes under the reader,
-// and can crash the process.
+// openGeoDB reads the database at path whole and checks it: its metadata,
+// its search tree's size against the file's, and a few sample lookups, so
+// that a truncated, half-written or foreign file is refused here, at load.
+// A full verification of every record takes seconds per megabyte, too
+// long for a reload; damage it alone would find shows as lookup errors,
+// counted and logged, never a crash, since the reader bounds-checks every
+// offset. The file is read rather than memory-mapped because a mapped
+// file rewritten in place (cp over it) changes under the reader, and can
+// crash the process.
 func openGeoDB(path string) (*geoDB, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -57,10 +61,26 @@ func openGeoDB(path string) (*geoDB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a MaxMind DB file: %w", path, err)
 	}
-	if err := r.Verify(); err != nil {
-		return nil, fmt.Errorf("%s: damaged MaxMind DB file: %w", path, err)
+	if r.Metadata.NodeCount == 0 {
+		return nil, fmt.Errorf("%s: a MaxMind DB without networks", path)
+	}
+	for _, a := range probes {
+		if r.Metadata.IPVersion == 4 && a.Is6() {
+			continue
+		}
+		if err := r.Lookup(a).Decode(&cityRecord{}); err != nil {
+			return nil, fmt.Errorf("%s: damaged MaxMind DB file: looking up %s: %w", path, a, err)
+		}
 	}
 	return &geoDB{r: r, path: path}, nil
+}
+
+// probes are looked up at load, on both sides of the tree and in both
+// families, to catch a damaged file before alerts meet it.
+var probes = []netip.Addr{
+	netip.MustParseAddr("1.1.1.1"), netip.MustParseAddr("8.8.8.8"),
+	netip.MustParseAddr("100.64.0.1"), netip.MustParseAddr("223.255.255.1"),
+	netip.MustParseAddr("2001:4860:4860::8888"), netip.MustParseAddr("2a00::1"),
 }
 
 // kind is the database's own type, for the log: GeoLite2-City, …

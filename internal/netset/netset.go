@@ -59,7 +59,9 @@ func Parse(values []string) (Set, error) {
 // ParsePrefix reads one CIDR or address (a /32 or /128). A CIDR with bits
 // set past its length is refused rather than masked: "10.0.0.5/8" is more
 // likely a slip than a wish to name sixteen million addresses. An
-// IPv4-mapped IPv6 network is read as the IPv4 network it carries.
+// IPv4-mapped IPv6 network (::ffff:10.0.0.0/104) is refused too: alerts
+// carry plain IPv4 addresses, so write the IPv4 network. What it accepts,
+// portsnare block's own reading of network.internal accepts too.
 func ParsePrefix(v string) (netip.Prefix, error) {
 	t := strings.TrimSpace(v)
 	if t == "" {
@@ -85,10 +87,15 @@ func ParsePrefix(v string) (netip.Prefix, error) {
 		p = netip.PrefixFrom(a, a.BitLen())
 	}
 	if p.Addr().Is4In6() {
-		// Masked above, so at least /96: a shorter one is no longer mapped.
-		p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+		return netip.Prefix{}, fmt.Errorf("%q is an IPv4-mapped IPv6 network: write the IPv4 one (%s)", v, mappedAsIPv4(p))
 	}
 	return p, nil
+}
+
+// mappedAsIPv4 is the IPv4 network an IPv4-mapped one stands for; masked,
+// so at least /96 (a shorter one is no longer mapped).
+func mappedAsIPv4(p netip.Prefix) netip.Prefix {
+	return netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
 }
 
 // Contains reports whether a is in one of the networks. An IPv4-mapped
