@@ -58,7 +58,7 @@ func load(c Config) (state, error) {
 	var errs []error
 	var err error
 	if st.internal, err = netset.Parse(c.Internal); err != nil {
-		errs = append(errs, prefixLines(KeyInternal, err))
+		errs = append(errs, prefixLines(KeyInternal, err)...)
 	}
 	if c.GeoIPCity != "" {
 		if st.city, err = openGeoDB(c.GeoIPCity); err != nil {
@@ -74,23 +74,23 @@ func load(c Config) (state, error) {
 		errs = append(errs, fmt.Errorf("%s: %q is listed twice", KeyScannerLists, dup))
 	} else if len(c.ScannerLists) > 0 {
 		if st.scanners, err = loadScannerLists(c.ScannerLists); err != nil {
-			errs = append(errs, prefixLines(KeyScannerLists, err))
+			errs = append(errs, prefixLines(KeyScannerLists, err)...)
 		}
 	}
 	return st, errors.Join(errs...)
 }
 
 // prefixLines puts key before each of err's joined errors, so that each
-// problem reads on its own.
-func prefixLines(key string, err error) error {
+// problem reads, and is reported, on its own.
+func prefixLines(key string, err error) []error {
 	var out []error
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		for _, e := range j.Unwrap() {
-			out = append(out, fmt.Errorf("%s%s", key, sep(e.Error())))
+			out = append(out, prefixLines(key, e)...)
 		}
-		return errors.Join(out...)
+		return out
 	}
-	return fmt.Errorf("%s%s", key, sep(err.Error()))
+	return []error{fmt.Errorf("%s%s", key, sep(err.Error()))}
 }
 
 // sep joins a key to a message: "key[3]: …" for an index, "key: …" else.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/netip"
 	"os"
+	"strings"
 
 	"github.com/oschwald/maxminddb-golang/v2"
 
@@ -59,6 +60,10 @@ func openGeoDB(path string) (*geoDB, error) {
 	}
 	r, err := maxminddb.OpenBytes(data)
 	if err != nil {
+		if strings.Contains(err.Error(), "invalid MaxMind DB file") {
+			// No metadata marker: the reader's own words add nothing.
+			return nil, fmt.Errorf("%s: not a MaxMind DB file", path)
+		}
 		return nil, fmt.Errorf("%s: not a MaxMind DB file: %w", path, err)
 	}
 	if r.Metadata.NodeCount == 0 {

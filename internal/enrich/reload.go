@@ -41,7 +41,7 @@ func (w *watched[T]) refresh(e *Enricher, force bool, trigger string) error {
 	w.seen = now
 	v, err := w.load(w.paths)
 	if err != nil {
-		err = prefixLines(w.key, err)
+		err = errors.Join(prefixLines(w.key, err)...)
 		e.log.Error("enrich: reload rejected; the file in force stays", "key", w.key, "trigger", trigger,
 			"files", w.paths, "problems", err.Error())
 		e.failures.Add(1)
@@ -88,7 +88,7 @@ func (e *Enricher) Update(cfg Config) error {
 	defer e.mu.Unlock()
 	var errs []error
 	if set, err := netset.Parse(cfg.Internal); err != nil {
-		errs = append(errs, prefixLines(KeyInternal, err))
+		errs = append(errs, prefixLines(KeyInternal, err)...)
 	} else if !slices.Equal(cfg.Internal, e.cfg.Internal) {
 		e.internal.Store(&set)
 		e.cfg.Internal = cfg.Internal
