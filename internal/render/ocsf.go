@@ -85,8 +85,9 @@ type ocsfAnalytic struct {
 }
 
 type ocsfAttack struct {
-	Technique ocsfNamed `json:"technique"`
-	Tactic    ocsfNamed `json:"tactic"`
+	Technique    ocsfNamed  `json:"technique"`
+	SubTechnique *ocsfNamed `json:"sub_technique,omitempty"`
+	Tactic       ocsfNamed  `json:"tactic"`
 }
 
 type ocsfNamed struct {
@@ -106,12 +107,62 @@ type ocsfEvidence struct {
 }
 
 type ocsfEndpoint struct {
-	IP string `json:"ip"`
+	IP       string        `json:"ip"`
+	Location *ocsfLocation `json:"location,omitempty"`
+	AS       *ocsfAS       `json:"autonomous_system,omitempty"`
+}
+
+// ocsfLocation is OCSF's location object, from ECS geo.*.
+type ocsfLocation struct {
+	City       string   `json:"city,omitempty"`
+	Country    string   `json:"country,omitempty"`
+	Continent  string   `json:"continent,omitempty"`
+	Region     string   `json:"region,omitempty"`
+	PostalCode string   `json:"postal_code,omitempty"`
+	Lat        *float64 `json:"lat,omitempty"`
+	Long       *float64 `json:"long,omitempty"`
+}
+
+// ocsfAS is OCSF's autonomous_system object, from ECS as.*.
+type ocsfAS struct {
+	Number uint32 `json:"number"`
+	Name   string `json:"name,omitempty"`
 }
 
 type ocsfConnection struct {
 	ProtocolName string `json:"protocol_name"`
 	CommunityUID string `json:"community_uid,omitempty"`
+	DirectionID  *int   `json:"direction_id,omitempty"`
+	Direction    string `json:"direction,omitempty"`
+}
+
+// ocsfDirections maps ECS network.direction to OCSF direction_id and its
+// caption: traffic inside the organisation is OCSF's Lateral.
+var ocsfDirections = map[string]struct {
+	id   int
+	name string
+}{
+	"unknown": {0, "Unknown"}, "inbound": {1, "Inbound"}, "outbound": {2, "Outbound"},
+	"internal": {3, "Lateral"}, "external": {99, "External"},
+}
+
+// ocsfSource maps ECS source.* to an OCSF endpoint.
+func ocsfSource(src detect.Endpoint) *ocsfEndpoint {
+	ep := &ocsfEndpoint{IP: src.IP}
+	if g := src.Geo; g != nil {
+		ep.Location = &ocsfLocation{City: g.CityName, Country: g.CountryISOCode, Continent: g.ContinentName,
+			Region: g.RegionName, PostalCode: g.PostalCode}
+		if g.Location != nil {
+			ep.Location.Lat, ep.Location.Long = &g.Location.Lat, &g.Location.Lon
+		}
+	}
+	if src.AS != nil {
+		ep.AS = &ocsfAS{Number: src.AS.Number}
+		if src.AS.Organization != nil {
+			ep.AS.Name = src.AS.Organization.Name
+		}
+	}
+	return ep
 }
 
 type ocsfObservable struct {
@@ -189,17 +240,26 @@ func ocsfFinding(a *detect.Alert) *ocsfDoc {
 		if t.Tactic.UID == "" {
 			t.Tactic = tactics[strings.SplitN(id, ".", 2)[0]]
 		}
+		if sub := a.Threat.Technique.Subtechnique; sub != nil && i < len(sub.ID) {
+			t.SubTechnique = &ocsfNamed{UID: sub.ID[i]}
+			if i < len(sub.Name) {
+				t.SubTechnique.Name = sub.Name[i]
+			}
+		}
 		d.FindingInfo.Attacks = append(d.FindingInfo.Attacks, t)
 	}
 	ev := ocsfEvidence{}
 	if a.Source.IP != "" {
-		ev.SrcEndpoint = &ocsfEndpoint{IP: a.Source.IP}
+		ev.SrcEndpoint = ocsfSource(a.Source)
 	}
 	if a.Destination != nil && a.Destination.IP != "" {
 		ev.DstEndpoint = &ocsfEndpoint{IP: a.Destination.IP}
 	}
 	if a.Network.Transport != "" {
 		ev.ConnectionInfo = &ocsfConnection{ProtocolName: a.Network.Transport, CommunityUID: a.Network.CommunityID}
+		if d, ok := ocsfDirections[a.Network.Direction]; ok {
+			ev.ConnectionInfo.DirectionID, ev.ConnectionInfo.Direction = &d.id, d.name
+		}
 	}
 	if ev != (ocsfEvidence{}) {
 		d.Evidences = []ocsfEvidence{ev}
