@@ -16,6 +16,7 @@ import (
 
 	"github.com/portsnare/portsnare/allowlist"
 	"github.com/portsnare/portsnare/honeyport"
+	"github.com/portsnare/portsnare/internal/enrich"
 	"github.com/portsnare/portsnare/sensor"
 	"github.com/portsnare/portsnare/sensor/publish"
 )
@@ -186,6 +187,23 @@ func (m *metrics) addAllowlist(l *allowlist.List, eps *allowlist.EpisodeCounter,
 		for k, n := range wins.Counts() {
 			ch <- prometheus.MustNewConstMetric(descALWindows, prometheus.CounterValue, float64(n), k.Rule, string(k.Result))
 		}
+	})
+}
+
+var (
+	descEnrichReloads = prometheus.NewDesc("portsnare_enrich_reloads_total",
+		"Enrichment files (GeoIP databases, scanner lists) reloaded after a change or SIGHUP, and rejected (the previous ones kept).", []string{"result"}, nil)
+	descEnrichLookupErrors = prometheus.NewDesc("portsnare_enrich_lookup_errors_total",
+		"GeoIP records that could not be decoded; the alert went without them.", nil, nil)
+)
+
+// addEnrich exports the enricher's counters.
+func (m *metrics) addEnrich(e *enrich.Enricher) {
+	m.extra = append(m.extra, func(ch chan<- prometheus.Metric) {
+		st := e.Stats()
+		ch <- prometheus.MustNewConstMetric(descEnrichReloads, prometheus.CounterValue, float64(st.Reloads), "ok")
+		ch <- prometheus.MustNewConstMetric(descEnrichReloads, prometheus.CounterValue, float64(st.Failures), "rejected")
+		ch <- prometheus.MustNewConstMetric(descEnrichLookupErrors, prometheus.CounterValue, float64(st.LookupErrors))
 	})
 }
 

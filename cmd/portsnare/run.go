@@ -142,6 +142,7 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 
 	metrics := newMetrics(sens, disp)
 	metrics.addPublisher(pub)
+	metrics.addEnrich(enr)
 	metrics.addAllowlist(allow, episodes, windows)
 	if decoys != nil {
 		metrics.addHoneyport(decoys)
