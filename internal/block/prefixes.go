@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+
+	"github.com/portsnare/portsnare/internal/netset"
 )
 
-// DefaultInternal is the default of network.internal: private IPv4 (RFC
-// 1918), unique local IPv6 (RFC 4193), loopback and link-local.
-var DefaultInternal = []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7",
-	"127.0.0.0/8", "::1/128", "169.254.0.0/16", "fe80::/10"}
+// DefaultInternal is the default of network.internal, defined once in
+// internal/netset: private IPv4 (RFC 1918), unique local IPv6 (RFC 4193),
+// RFC 6598 shared space, loopback and link-local.
+var DefaultInternal = netset.DefaultInternal()
 
 // ParsePrefixes reads a list of CIDRs or bare addresses (a /32 or /128),
 // reporting every bad entry under key. IPv4-mapped IPv6 prefixes are
