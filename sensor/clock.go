@@ -2,9 +2,12 @@ package sensor
 
 import (
 	"time"
-
-	"github.com/portsnare/portsnare/detect"
 )
+
+// ticker is what the packet clock ticks: the engine itself, or the batcher
+// that carries the tick to the engine's goroutine in its place among the
+// packets.
+type ticker interface{ Tick(now time.Time) }
 
 // packetClock follows packet time and ticks the engine about once per
 // second of it.
@@ -17,7 +20,7 @@ type packetClock struct {
 // advance notes a packet at ts, ticking eng when a second of packet time has
 // passed since the last tick. It returns how far ts lies before the last
 // tick, if it does: files given out of order, or a merged capture.
-func (c *packetClock) advance(eng *detect.Engine, ts time.Time) time.Duration {
+func (c *packetClock) advance(eng ticker, ts time.Time) time.Duration {
 	ns := ts.UnixNano()
 	if !c.started {
 		c.started = true

@@ -242,7 +242,7 @@ func (s *Sensor) capture(ctx context.Context, k *socket) error {
 		switch {
 		case err == nil:
 			d.Decode(LinkTypeEthernet, ci.Timestamp, data)
-			b.flushOld(ci.Timestamp.UnixNano())
+			b.flushOld(ci.Timestamp.UnixNano(), maxBatchAge)
 			if n&4095 != 0 {
 				continue
 			}
@@ -307,17 +307,7 @@ func (s *Sensor) drainTouches() {
 }
 
 func (s *Sensor) process(b *batch) {
-	e := s.engine
-	for i := 0; i < b.n; i++ {
-		ev := &b.ev[i]
-		switch ev.kind {
-		case evProbe:
-			e.Probe(&ev.probe)
-		case evReply:
-			e.Reply(&ev.reply)
-		}
-	}
-	b.n = 0
+	b.feed(s.engine)
 	s.free <- b
 }
 

@@ -46,6 +46,12 @@ const checkEvery = 4096
 // file. When ctx ends, Replay stops reading, still flushes the engine, and
 // returns ctx's error with the stats so far.
 func Replay(ctx context.Context, opts ReplayOptions) (ReplayStats, error) {
+	return replay(ctx, opts, pipelined)
+}
+
+// replay is Replay, run pipelined or on one goroutine (which the tests
+// compare the pipeline against).
+func replay(ctx context.Context, opts ReplayOptions, mode replayMode) (ReplayStats, error) {
 	if len(opts.Files) == 0 {
 		return ReplayStats{}, errors.New("replay: no capture files given")
 	}
@@ -67,29 +73,39 @@ func Replay(ctx context.Context, opts ReplayOptions) (ReplayStats, error) {
 	}
 	r := &replayer{
 		eng:      eng,
-		dec:      NewDecoder(eng),
 		log:      log,
 		progress: progress{w: opts.Progress, files: len(opts.Files)},
 		started:  time.Now(),
 	}
 	r.progress.start = r.started
 	var runErr error
-	for i, path := range opts.Files {
-		if runErr = ctx.Err(); runErr != nil {
-			break
-		}
-		fs, err := r.replayFile(ctx, i, path)
-		r.stats.Files = append(r.stats.Files, fs)
-		if err != nil {
-			runErr = err
-			break
-		}
+	if mode == serial {
+		r.dec, r.ticks = NewDecoder(eng), eng
+		runErr = r.readAll(ctx, opts.Files)
+	} else {
+		runErr = r.pipeline(ctx, opts.Files)
 	}
 	if r.clock.started {
 		eng.Flush(r.clock.last)
 	}
 	r.progress.clear()
 	return r.finish(), runErr
+}
+
+// readAll reads and decodes the files in order, handing what it decodes and
+// the clock's ticks to r.dec's Handler and r.ticks.
+func (r *replayer) readAll(ctx context.Context, files []string) error {
+	for i, path := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		fs, err := r.replayFile(ctx, i, path)
+		r.stats.Files = append(r.stats.Files, fs)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkCaptures reads the header of every regular file, joining the
@@ -121,8 +137,11 @@ func checkCaptures(files []string) error {
 
 // replayer is the state of one Replay call.
 type replayer struct {
-	eng             *detect.Engine
+	eng *detect.Engine
+	// dec and ticks belong to the goroutine that reads: they call the
+	// engine directly, or hand the calls to the engine's goroutine.
 	dec             *Decoder
+	ticks           ticker
 	log             *slog.Logger
 	progress        progress
 	clock           packetClock
@@ -164,7 +183,7 @@ func (r *replayer) replayFile(ctx context.Context, idx int, path string) (FileSt
 			link = l
 		}
 		r.dec.Decode(l, ts, data)
-		if back := r.clock.advance(r.eng, ts); back > time.Second && !r.warnedBackwards {
+		if back := r.clock.advance(r.ticks, ts); back > time.Second && !r.warnedBackwards {
 			r.warnedBackwards = true
 			r.warn("packet time went backwards; pass files in capture order", "file", path, "by", back)
 		}
