@@ -31,8 +31,8 @@ type Decoder struct {
 	vlan  dot1q
 	ip4   ipv4
 	ip6   ipv6
-	tcp   layers.TCP
-	udp   layers.UDP
+	tcp   tcpLayer
+	udp   udpLayer
 	icmp4 layers.ICMPv4
 	icmp6 layers.ICMPv6
 	sctp  layers.SCTP

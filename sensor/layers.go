@@ -92,3 +92,15 @@ func (ip *ipv4) NextLayerType() gopacket.LayerType {
 	}
 	return transportNext(uint8(ip.Protocol), false, len(ip.Payload))
 }
+
+// tcpLayer and udpLayer are layers.TCP and layers.UDP ending the chain: the Decoder
+// reads no payload, and gopacket's own NextLayerType looks both ports up in
+// a 512 KiB table of well-known ports, two cache misses per packet when a
+// scan walks the ports (none of the layers it names is decoded here).
+type tcpLayer struct{ layers.TCP }
+
+func (*tcpLayer) NextLayerType() gopacket.LayerType { return gopacket.LayerTypePayload }
+
+type udpLayer struct{ layers.UDP }
+
+func (*udpLayer) NextLayerType() gopacket.LayerType { return gopacket.LayerTypePayload }
