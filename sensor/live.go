@@ -237,6 +237,11 @@ func (s *Sensor) capture(ctx context.Context, k *socket) error {
 		b.flush()
 		publish()
 	}()
+	w, err := newRingWaiter(ctx, k.tp)
+	if err != nil {
+		return fmt.Errorf("capture on %q: %w", k.iface, err)
+	}
+	defer w.close()
 	for n := 0; ; n++ {
 		data, ci, err := k.tp.ZeroCopyReadPacketData()
 		switch {
@@ -247,9 +252,20 @@ func (s *Sensor) capture(ctx context.Context, k *socket) error {
 				continue
 			}
 		case errors.Is(err, afpacket.ErrTimeout):
-			// Idle: hand over what is pending so that alerts are not held
-			// back by a quiet link.
-			b.flush()
+			// The ring is empty. Wait for the kernel's next block; but
+			// hand over a pending batch after maxBatchAge of quiet, so
+			// that alerts are not held back by a quiet link, and publish
+			// the counters each second.
+			until := lastStats.Add(time.Second)
+			if b.cur != nil && b.cur.n > 0 {
+				until = time.Now().Add(time.Duration(maxBatchAge))
+			}
+			if err := w.wait(ctx, until); err != nil && ctx.Err() == nil {
+				return fmt.Errorf("capture on %q: waiting for packets: %w", k.iface, err)
+			}
+			if !time.Now().Before(until) {
+				b.flush()
+			}
 		default:
 			if ctx.Err() != nil {
 				return nil

@@ -12,11 +12,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// pollTimeout bounds how long a capture goroutine waits in poll(2). Reads
-// return at least this often, so the goroutine notices shutdown itself and
-// closes its socket: closing a TPACKET ring while another goroutine is
-// blocked reading it unmaps memory under the reader, which crashes.
-const pollTimeout = 100 * time.Millisecond
+// blockTimeout is how long the kernel fills a ring block before handing it
+// over part full. Each hand-over wakes the capture goroutine; a quiet link
+// then sees its packets at most this late (plus maxBatchAge), far inside the
+// second that the engine's housekeeping runs on. Every hand-over after
+// a quiet spell also costs the Go runtime a burst of monitor wake-ups (its
+// sysmon polls every 20 µs for a while after the process was idle): 10 ms
+// blocks cost a live sensor more CPU than decoding did. tcpdump uses 1 s.
+const blockTimeout = 100 * time.Millisecond
 
 // socket is one AF_PACKET TPACKET_V3 socket of a fanout group.
 type socket struct {
@@ -51,8 +54,10 @@ func openSockets(iface string, cfg *LiveConfig, group uint16) ([]*socket, error)
 			afpacket.OptFrameSize(frameSize(cfg.SnapLen)),
 			afpacket.OptBlockSize(cfg.BlockSize),
 			afpacket.OptNumBlocks(cfg.NumBlocks),
-			afpacket.OptBlockTimeout(10*time.Millisecond),
-			afpacket.OptPollTimeout(pollTimeout),
+			afpacket.OptBlockTimeout(blockTimeout),
+			// afpacket only looks whether a block is ready: the capture
+			// goroutine waits in the runtime's poller (ringWaiter).
+			afpacket.OptPollTimeout(0),
 			afpacket.TPacketVersion3,
 		)
 		if err != nil {
