@@ -32,9 +32,6 @@ type ringWaiter struct {
 	stop func() bool // ends the context watch
 }
 
-
-
-
 // newRingWaiter watches tp's socket. When ctx ends, a wait in progress
 // returns at once.
 func newRingWaiter(ctx context.Context, tp *afpacket.TPacket) (*ringWaiter, error) {
