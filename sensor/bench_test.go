@@ -150,8 +150,12 @@ func BenchmarkReplaySerial(b *testing.B) {
 		}
 		packets += st.Packets
 	}
-	b.ReportMetric(float64(packets)/b.Elapsed().Seconds(), "packets/s")
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(packets), "ns/packet")
+	elapsed := b.Elapsed()
+	b.ReportMetric(float64(packets)/elapsed.Seconds(), "packets/s")
+	b.ReportMetric(float64(elapsed.Nanoseconds())/float64(packets), "ns/packet")
+	if took, ok := tcpdumpPass(b, path, b.N); ok {
+		b.ReportMetric(float64(took)/float64(elapsed), "x-tcpdump")
+	}
 }
 
 // BenchmarkReplayFlood replays a capture in which half the packets are
