@@ -28,6 +28,11 @@ type Config struct {
 	// Sensor names this sensor in alerts (observer.hostname) and event ids.
 	Sensor string
 
+	// Evidence, when set, receives every first contact a fleet
+	// correlator weighs (see EvidenceSink). It is no configuration key:
+	// the sensor sets it when fleet.enabled.
+	Evidence EvidenceSink
+
 	// MaxSources bounds the number of sources tracked at once.
 	MaxSources int
 	// Shards splits source state into independent LRU lists, so that each

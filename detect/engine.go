@@ -56,10 +56,11 @@ type Engine struct {
 	askAt    ptime               // packet time of the latest neighbour ask
 	sent     [sentSlots]sentMark // recent first-contact destinations (see ask)
 
-	dark        darkSet // dark ports and the hosts they are watched on
-	aggregates  bool    // IPv6 sources are tracked by prefix
-	v6mask      addrKey // ... of this mask
-	authorizing Probe   // the probe the policy is looking at (see authorize)
+	dark        darkSet  // dark ports and the hosts they are watched on
+	aggregates  bool     // IPv6 sources are tracked by prefix
+	v6mask      addrKey  // ... of this mask
+	authorizing Probe    // the probe the policy is looking at (see authorize)
+	evidence    Evidence // the record handed to cfg.Evidence, reused (see exportEvidence)
 
 	probes, replies, matched uint64
 	loneKept, loneAdopted    uint64

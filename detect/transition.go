@@ -43,8 +43,18 @@ func eventOf(o Outcome) contactEvent {
 // that follow from states: outcomes, the random walk's score, the ping and
 // neighbour tallies, and the shape of its failures (see shapeBy). It
 // reports whether the contact's state changed: only a contact's first
-// outcome counts, and a late answer undoes a silence.
+// outcome counts, and a late answer undoes a silence. A change that is
+// fleet evidence goes to the evidence sink, when one is set (evidence.go).
 func (e *Engine) transition(s *source, c *slot, ref contactRef, ev contactEvent, now tsecs) bool {
+	changed := e.change(s, c, ref, ev, now)
+	if changed && e.cfg.Evidence != nil {
+		e.exportEvidence(s, c, ref, ev)
+	}
+	return changed
+}
+
+// change is transition's work: the state and the counters.
+func (e *Engine) change(s *source, c *slot, ref contactRef, ev contactEvent, now tsecs) bool {
 	st := contactState(c.n)
 	switch ev {
 	case evSilence:
