@@ -8,6 +8,7 @@ import (
 	"github.com/portsnare/portsnare/honeyport"
 	"github.com/portsnare/portsnare/internal/block"
 	"github.com/portsnare/portsnare/internal/netset"
+	"github.com/portsnare/portsnare/internal/fleet"
 	"github.com/portsnare/portsnare/internal/render"
 	"github.com/portsnare/portsnare/sensor"
 	"github.com/portsnare/portsnare/sensor/publish"
@@ -22,6 +23,8 @@ type Config struct {
 	Honeyport honeyport.Config
 	Metrics   MetricsConfig
 	NATS      publish.Config
+	Fleet     fleet.Config
+	Correlate fleet.CorrelateConfig
 	Run       RunConfig
 	Output    OutputConfig
 	Network   NetworkConfig
@@ -95,6 +98,8 @@ var sections = []section{
 	{"honeyport", "Decoy listeners (portsnare run) on ports nothing serves: any contact is a touch. Ports any other socket holds are never taken."},
 	{"metrics", "Prometheus metrics and health endpoint of portsnare run."},
 	{"nats", "Alerts published to NATS JetStream (portsnare run, replay --nats) and read back (portsnare alerts): servers, stream, credentials, the on-disk spool that keeps alerts through outages, and the embedded server used when no URL is set."},
+	{"fleet", "Fleet correlation, sensor side: evidence for portsnare correlate (failed and odd first contacts) published to PREFIX.evidence.SENSOR.PARTITION in its own JetStream stream, through a spool of its own next to nats.spool_dir."},
+	{"correlate", "portsnare correlate: the fleet correlator, which merges the sensors' evidence and raises fleet alerts (PREFIX.alert.fleet.ACTION); the nats keys say where the streams are."},
 	{"run", "How portsnare run runs as a process."},
 	{"output", "The documents portsnare writes to standard output and publishes to NATS."},
 	{"network", "The networks this sensor watches, as the organisation sees them."},
@@ -244,6 +249,32 @@ var settings = []setting{
 	{"nats.data_dir", "Directory of the embedded server's JetStream store; empty means nats/ in the state directory (see spool_dir).",
 		func(c *Config) any { return &c.NATS.DataDir }},
 
+	{"fleet.enabled", "Publish evidence for portsnare correlate; off by default.",
+		func(c *Config) any { return &c.Fleet.Enabled }},
+	{"fleet.stream", "JetStream stream of the evidence, created with the limits below when missing.",
+		func(c *Config) any { return &c.Fleet.Stream }},
+	{"fleet.partitions", "Partitions the evidence is split into by source (an IPv6 source by /64); every sensor and correlator must agree. 1 to 256.",
+		func(c *Config) any { return &c.Fleet.Partitions }},
+	{"fleet.max_rate", "Most evidence records per second of packet time; the rest is shed and counted, so a spoofed flood cannot flood the bus.",
+		func(c *Config) any { return &c.Fleet.MaxRate }},
+	{"fleet.batch_interval", "Evidence is sent in batches spanning at most this much packet time (or wall time on a quiet sensor).",
+		func(c *Config) any { return &c.Fleet.BatchInterval }},
+	{"fleet.max_age", "Age after which the evidence stream discards a batch.",
+		func(c *Config) any { return &c.Fleet.MaxAge }},
+	{"fleet.max_bytes", "Bytes of evidence the stream keeps; beyond, the oldest are discarded.",
+		func(c *Config) any { return &c.Fleet.MaxBytes }},
+	{"fleet.replicas", "Copies of the evidence stream in a JetStream cluster, 1 to 5.",
+		func(c *Config) any { return &c.Fleet.Replicas }},
+
+	{"correlate.name", "Name of this correlator in fleet alerts (observer.hostname); empty means the host name.",
+		func(c *Config) any { return &c.Correlate.Name }},
+	{"correlate.partitions", "Evidence partitions this instance owns, such as 0-7 or 0,2,4; empty means all. Instances sharing the work own disjoint partitions.",
+		func(c *Config) any { return &c.Correlate.Partitions }},
+	{"correlate.consumer", "Durable JetStream consumer this instance resumes from after a restart; empty means correlate-NAME.",
+		func(c *Config) any { return &c.Correlate.Consumer }},
+	{"correlate.min_sensors", "Sensors that must have seen a source before a fleet alert is raised; a source one sensor alone saw is that sensor's to report.",
+		func(c *Config) any { return &c.Correlate.MinSensors }},
+
 	{"run.user", "When started as root, switch to this user once the sockets are open; empty keeps the user.",
 		func(c *Config) any { return &c.Run.User }},
 
@@ -310,6 +341,8 @@ func defaultConfig() Config {
 		Honeyport: honeyport.DefaultConfig(),
 		Metrics:   MetricsConfig{Listen: "127.0.0.1:9477"},
 		NATS:      publish.DefaultConfig(),
+		Fleet:     fleet.DefaultConfig(),
+		Correlate: fleet.DefaultCorrelateConfig(),
 		Output:    OutputConfig{Format: string(render.ECS)},
 		Network:   NetworkConfig{Internal: netset.DefaultInternal()},
 		Block:     block.DefaultConfig(),

@@ -78,6 +78,7 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 	}
 	// Dark ports are watched by capture; decoys never take them.
 	cfg.Capture.DarkPorts = cfg.Honeyport.DarkPorts
+	ev := newEvidence(&cfg, log) // fleet evidence, when fleet.enabled
 	sens, err := sensor.NewSensor(sensor.LiveOptions{
 		Capture: cfg.Capture,
 		Engine:  cfg.Detect,
@@ -123,6 +124,9 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 		return err
 	}
 	disp.add("nats", pub.Publish)
+	if err := ev.open(&cfg, pub, log); err != nil {
+		return err
+	}
 	if pub.Embedded() != nil {
 		log.Info("embedded NATS server", "url", pub.URL())
 	}
@@ -135,6 +139,7 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 	pubCtx, stopPublisher := context.WithCancel(context.Background())
 	pubDone := make(chan error, 1)
 	go func() { pubDone <- pub.Run(pubCtx) }()
+	ev.run(pubCtx)
 
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -143,6 +148,7 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 	metrics := newMetrics(sens, disp)
 	metrics.addPublisher(pub)
 	metrics.addEnrich(enr)
+	metrics.addEvidence(ev)
 	metrics.addAllowlist(allow, episodes, windows)
 	if decoys != nil {
 		metrics.addHoneyport(decoys)
@@ -210,7 +216,9 @@ func (a *app) runSensor(ctx context.Context, cfg Config, log *slog.Logger, toStd
 		}
 	})
 	err = g.Wait()
+	ev.flush() // the engine has flushed: its last evidence
 	stopPublisher()
+	ev.wait(log)
 	if !pubExited {
 		if perr := <-pubDone; perr != nil && (err == nil || errors.Is(err, context.Canceled)) {
 			err = fmt.Errorf("publishing alerts: %w", perr)

@@ -54,6 +54,7 @@ func (c *Config) validate() []problem {
 	}
 	ps = append(ps, c.validateAllowlist()...)
 	ps = append(ps, c.validateEnrich()...)
+	ps = append(ps, c.validateFleet()...)
 	if err := c.NATS.Validate(); err != nil { // each message starts with its key
 		for _, e := range splitJoined(err) {
 			ps = append(ps, problem{keyOf(e.Error()), e.Error()})

@@ -13,6 +13,9 @@ type Document struct {
 	Suppressed bool   // an allowlisted scanner's: the suppressed subject
 	AuditRule  string // on a coverage report, its rule: the report's subject names it
 	Body       []byte // the document: one line of JSON, no newline
+	// Subject, when set, is the subject without the prefix, for documents
+	// that are no alert (fleet evidence) and so have no routing of their own.
+	Subject string
 }
 
 // Summary reports whether d is an episode's end summary: the one alert of

@@ -37,6 +37,10 @@ type Config struct {
 	Password        string        // nats.password
 	Listen          string        // nats.listen: the embedded server's client address
 	DataDir         string        // nats.data_dir; empty: StateDir()/nats
+	// Kinds are the subject kinds the stream takes (<prefix>.<kind>.>),
+	// set by a publisher of documents other than alerts (fleet evidence:
+	// its own stream); empty: alert, suppressed and audit. No key.
+	Kinds []string
 }
 
 // DefaultConfig returns the defaults, with the directories left empty:

@@ -12,10 +12,17 @@ import (
 
 // streamConfig is the stream the publisher creates when it is missing.
 func streamConfig(cfg Config) jetstream.StreamConfig {
+	subjects, desc := Subjects(cfg.SubjectPrefix), "portsnare alerts"
+	if len(cfg.Kinds) > 0 {
+		subjects, desc = nil, "portsnare "+strings.Join(cfg.Kinds, ", ")
+		for _, k := range cfg.Kinds {
+			subjects = append(subjects, Subject(cfg.SubjectPrefix, k))
+		}
+	}
 	return jetstream.StreamConfig{
 		Name:        cfg.Stream,
-		Description: "portsnare alerts",
-		Subjects:    Subjects(cfg.SubjectPrefix),
+		Description: desc,
+		Subjects:    subjects,
 		Retention:   jetstream.LimitsPolicy,
 		Discard:     jetstream.DiscardOld,
 		Storage:     jetstream.FileStorage,

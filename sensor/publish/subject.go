@@ -21,6 +21,9 @@ const (
 // alert is sent, not when it is spooled, so alerts spooled before a change
 // of nats.subject_prefix go where the stream now listens.
 func relSubject(d *render.Document) string {
+	if d.Subject != "" {
+		return d.Subject
+	}
 	if d.AuditRule != "" {
 		return KindAudit + "." + Token(d.Sensor) + "." + Token(d.AuditRule)
 	}
