@@ -187,6 +187,9 @@ type PortsnareData struct {
 	// ScannerList names the known-scanner lists the source is on (research
 	// scanners, the organisation's own tools): context, never suppression.
 	ScannerList []string `json:"scanner_list,omitempty"`
+	// Fleet, on a fleet correlator's alert, names the sensors whose
+	// evidence it merged (see FleetData).
+	Fleet *FleetData `json:"fleet,omitempty"`
 }
 
 // HoneyportData describes a source's decoy touches.

@@ -136,3 +136,14 @@ func (e *Engine) exportEvidence(s *source, c *slot, ref contactRef, ev contactEv
 	}
 	e.cfg.Evidence.Evidence(r)
 }
+
+// FleetData is what a fleet alert adds: the sensors whose evidence made
+// it, the targets they saw probed, and the sensors' own episodes of the
+// source, when some alerted on it alone.
+type FleetData struct {
+	Sensors        []string `json:"sensors"`
+	Targets        []string `json:"targets"`
+	TargetsTotal   int      `json:"targets_total"` // Targets is a sample when fewer
+	Records        uint64   `json:"records"`       // evidence records merged
+	SensorEpisodes []string `json:"sensor_episodes,omitempty"`
+}
