@@ -49,7 +49,7 @@ func (a *app) rootCommand() *cobra.Command {
 	root.SetErr(a.stderr)
 	root.PersistentFlags().StringVarP(&a.configPath, "config", "c", "", "read the configuration from the YAML `FILE`")
 	addConfigFlags(root.PersistentFlags(), globalFlags)
-	root.AddCommand(a.runCommand(), a.replayCommand(), a.alertsCommand(), a.allowlistCommand(), a.checkConfigCommand(), a.blockCommand(), a.versionCommand())
+	root.AddCommand(a.runCommand(), a.replayCommand(), a.alertsCommand(), a.correlateCommand(), a.allowlistCommand(), a.checkConfigCommand(), a.blockCommand(), a.versionCommand())
 	return root
 }
 

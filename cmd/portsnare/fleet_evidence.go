@@ -105,11 +105,11 @@ func (m *metrics) addEvidence(ev *evidence) {
 	if ev == nil {
 		return
 	}
-	m.extra = append(m.extra, func(ch chan<- prometheus.Metric) {
+	m.reg.MustRegister(&funcCollector{descs: []*prometheus.Desc{descEvRecords, descEvBatches}, fns: []func(chan<- prometheus.Metric){func(ch chan<- prometheus.Metric) {
 		xs, ps := ev.x.Stats(), ev.pub.Stats()
 		ch <- prometheus.MustNewConstMetric(descEvRecords, prometheus.CounterValue, float64(xs.Records), "published")
 		ch <- prometheus.MustNewConstMetric(descEvRecords, prometheus.CounterValue, float64(xs.Shed), "shed")
 		ch <- prometheus.MustNewConstMetric(descEvBatches, prometheus.CounterValue, float64(ps.Published), "acknowledged")
 		ch <- prometheus.MustNewConstMetric(descEvBatches, prometheus.GaugeValue, float64(ps.Spooled), "spooled")
-	})
+	}}})
 }
