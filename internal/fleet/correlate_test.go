@@ -87,6 +87,12 @@ func checkFleetPortscan(t *testing.T, alerts []*detect.Alert) {
 		if a.Event.Action != "fleet-portscan" {
 			t.Errorf("unexpected %s alert: %s", a.Event.Action, a.Message)
 		}
+		// Fleet alerts honour the published contract like any other.
+		if doc, err := render.Render(a, render.ECS); err != nil {
+			t.Error(err)
+		} else if err := testkit.ValidAlert(doc); err != nil {
+			t.Errorf("fleet alert outside deploy/schema/alert.schema.json: %v", err)
+		}
 		switch a.Portsnare.Phase {
 		case detect.PhaseStart:
 			starts = append(starts, a)
