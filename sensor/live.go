@@ -1,3 +1,5 @@
+//go:build linux
+
 package sensor
 
 import (
@@ -14,17 +16,10 @@ import (
 	"github.com/portsnare/portsnare/detect"
 )
 
-// LiveOptions configures a live Sensor.
-type LiveOptions struct {
-	Capture LiveConfig
-	Engine  detect.Config
-	// Alerts receives every alert, on the engine goroutine: it must not
-	// block (queue and count instead).
-	Alerts func(*detect.Alert)
-	// Policy, if set, is the allowlist the engine consults.
-	Policy detect.Policy
-	Logger *slog.Logger
-}
+// LiveSupported returns nil: live capture works on Linux. Elsewhere it
+// returns the error NewSensor would, so a command can refuse to start
+// before it opens or loads anything.
+func LiveSupported() error { return nil }
 
 // Sensor captures live traffic through one detection engine.
 //
@@ -64,19 +59,6 @@ type liveCounters struct {
 	// is set under the write lock, no touch is left in the channel unread.
 	touchMu    sync.RWMutex
 	engineDone bool
-}
-
-// LiveStats is a snapshot of a Sensor's counters.
-type LiveStats struct {
-	Decode          DecodeStats
-	KernelPackets   uint64 // packets the kernel passed the filter for
-	KernelDrops     uint64 // packets the kernel dropped for want of ring space
-	QueueFreezes    uint64
-	Engine          detect.Stats
-	Touches         uint64
-	TouchesDropped  uint64
-	Interfaces      []string
-	SocketsPerIface int
 }
 
 // NewSensor opens the capture sockets (this needs CAP_NET_RAW; afterwards

@@ -1,3 +1,5 @@
+//go:build linux
+
 package sensor
 
 // maxBatchAge bounds how long an event waits in a capture goroutine's batch:

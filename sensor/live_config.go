@@ -106,3 +106,13 @@ func (c *LiveConfig) RingBytes() uint64 {
 	socks := uint64(min(max(c.Sockets, 0), maxSocketsCfg))
 	return block * blocks * socks * ifaces
 }
+
+// frameSize is the TPACKET frame size for a snap length: header room plus
+// the snap length, rounded up to a power of two as the ring requires.
+func frameSize(snap int) int {
+	n := 256
+	for n < snap+128 {
+		n <<= 1
+	}
+	return n
+}

@@ -1,3 +1,5 @@
+//go:build linux
+
 package sensor
 
 import (
@@ -104,16 +106,6 @@ func openSockets(iface string, cfg *LiveConfig, group uint16) ([]*socket, error)
 		}
 	}
 	return socks, nil
-}
-
-// frameSize is the TPACKET frame size for a snap length: header room plus
-// the snap length, rounded up to a power of two as the ring requires.
-func frameSize(snap int) int {
-	n := 256
-	for n < snap+128 {
-		n <<= 1
-	}
-	return n
 }
 
 // setPromiscuous adds a promiscuous membership on the interface through a
