@@ -65,6 +65,9 @@ func New(cfg Config, onTouch func(detect.Touch), logger *slog.Logger) (*Decoys, 
 	if onTouch == nil {
 		return nil, errors.New("honeyport: nil touch callback")
 	}
+	if err := platformSupported(); err != nil {
+		return nil, err
+	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}

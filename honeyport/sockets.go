@@ -45,14 +45,7 @@ var listenConfig = net.ListenConfig{
 	KeepAlive: -1, // connections live seconds at most
 	Control: func(network, _ string, c syscall.RawConn) error {
 		var serr error
-		err := c.Control(func(fd uintptr) {
-			switch network {
-			case "udp4":
-				serr = syscall.SetsockoptInt(int(fd), syscall.IPPROTO_IP, syscall.IP_PKTINFO, 1)
-			case "udp6":
-				serr = syscall.SetsockoptInt(int(fd), syscall.IPPROTO_IPV6, syscall.IPV6_RECVPKTINFO, 1)
-			}
-		})
+		err := c.Control(func(fd uintptr) { serr = recvPktinfo(network, fd) })
 		return errors.Join(err, serr)
 	},
 }
