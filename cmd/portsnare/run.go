@@ -33,6 +33,11 @@ func (a *app) runCommand() *cobra.Command {
 		Example: runExample,
 		Args:    cobra.NoArgs,
 		RunE: action(func(cmd *cobra.Command, _ []string) error {
+			// Refused before the configuration is read: on a system
+			// without live capture no configuration could make it run.
+			if err := sensor.LiveSupported(); err != nil {
+				return err
+			}
 			cfg, log, err := a.setup(cmd)
 			if err != nil {
 				return err

@@ -6,6 +6,8 @@ kernel filter that keeps only what detection needs — packets that open or prob
 and the replies that tell their outcome, cut to a small snap length — and runs
 them through the detection engine. Both directions of traffic are read; on
 loopback the kernel's duplicate outgoing copy of each packet is filtered out.
+Live capture and the decoys need Linux; on other systems run refuses to start
+(replay works everywhere).
 
 Capture and decoding use one goroutine per socket of a kernel fanout group
 (capture.sockets per interface); every decoded event then goes to one engine,
