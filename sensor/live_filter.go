@@ -10,10 +10,10 @@ import (
 // detection needs and drops bulk payload before it is copied to user space:
 //
 //   - IPv4 TCP only when it can be a probe or tell an outcome: SYN, FIN or RST
-//     set, ACK clear (NULL, Xmas and odd flag sets), or no payload (bare ACKs,
-//     which ACK scans send); data segments are dropped;
-//   - every other IPv4 protocol (UDP, ICMP, SCTP, IP-protocol probes), IPv6
-//     and 802.1Q frames, whose headers a classic filter cannot walk cheaply;
+//     set, with ACK or without; ACK clear (NULL, Xmas and odd flag sets); or
+//     no payload (bare ACKs, which ACK scans send); data segments are dropped;
+//   - every other IPv4 protocol (UDP, ICMP, SCTP, IP-protocol probes), IPv6,
+//     ARP and 802.1Q frames, whose headers a classic filter cannot walk cheaply;
 //     the snap length keeps them small;
 //   - IPv4 fragments, first or later: the decoder reassembles them, and a
 //     first fragment may hold too little of the TCP header for the flag test
