@@ -20,7 +20,7 @@ func (p *Publisher) Flush(ctx context.Context) error {
 		if pending == 0 {
 			return nil
 		}
-		lastErr, at := p.lastError()
+		at, lastErr := p.lastError()
 		select {
 		case <-p.run.done:
 			return p.notPublished(pending, lastErr)

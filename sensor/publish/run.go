@@ -40,10 +40,11 @@ func (p *Publisher) setConnError(err error) {
 	p.run.errMu.Unlock()
 }
 
-func (p *Publisher) lastError() (error, time.Time) {
+// lastError is the last error recorded and when connecting last failed.
+func (p *Publisher) lastError() (connErrAt time.Time, err error) {
 	p.run.errMu.Lock()
 	defer p.run.errMu.Unlock()
-	return p.run.lastErr, p.run.connErrAt
+	return p.run.connErrAt, p.run.lastErr
 }
 
 // Run moves alerts from the queue to the spool and from the spool to

@@ -31,7 +31,6 @@ type counters struct {
 	published, duplicates, errors                           atomic.Uint64
 	droppedQueue, droppedSpool, droppedWrite, droppedEncode atomic.Uint64
 	droppedClosed, droppedRejected, corrupt                 atomic.Uint64
-	connected                                               atomic.Bool
 }
 
 // Stats returns a snapshot.
