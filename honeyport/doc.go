@@ -44,6 +44,12 @@
 // EACCES, are logged once, and the others are served. Reading /proc/net
 // needs no privilege.
 //
+// # Platform
+//
+// The decoys need Linux: /proc/net is what keeps them out of services'
+// ports, and IP_PKTINFO what tells a datagram to this host from a
+// broadcast. On other systems New returns an error naming the system.
+//
 // # What a decoy does
 //
 // A TCP decoy accepts, optionally sends a greeting (ssh, smtp, ftp, mysql,

@@ -12,6 +12,10 @@
 // files is one episode. Time inside the engine is the capture timestamp, so a
 // replay raises the same alerts as the live run that recorded the files.
 //
+// Live capture (Sensor) reads AF_PACKET rings and needs Linux; on other
+// systems NewSensor returns an error naming the system. Decoding, replay
+// and everything else here build and run anywhere, without cgo.
+//
 // gopacket is imported only by this package and its sub-packages; nothing in
 // the exported API names a gopacket type, so switching to the maintained fork
 // (github.com/gopacket/gopacket) stays a change of import paths.
