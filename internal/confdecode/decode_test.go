@@ -128,7 +128,7 @@ type outer struct {
 	Count  int           `json:"count"`
 	Inner  inner         `json:"inner,omitzero"`
 	Wait   time.Duration `json:"wait"`
-	hidden string
+	hidden string        //lint:ignore U1000 unread: it shows that decoding refuses an unexported field
 }
 
 // TestStructEveryProblem: one call reports every problem, each at its
