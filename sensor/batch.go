@@ -78,14 +78,6 @@ func (b *batcher) done() {
 	}
 }
 
-// flushOld hands over the current batch once its first event is older than
-// maxAge nanoseconds, by the capture time of the packet just read.
-func (b *batcher) flushOld(now, maxAge int64) {
-	if b.cur != nil && b.cur.n > 0 && now-b.cur.firstAt > maxAge {
-		b.flush()
-	}
-}
-
 // flush hands over the current batch, full or not. It blocks while the
 // engine is behind: live, the kernel ring then absorbs the burst, and what
 // it cannot hold shows as kernel drops, counted; in a replay, reading waits.
