@@ -131,15 +131,23 @@ func magicHint(magic uint32) string {
 
 func (c *captureFile) close() error { return c.file.Close() }
 
-// pcapSource reads classic pcap through pcapgo.Reader.
+// pcapSource reads classic pcap records straight out of the file's large
+// bufio.Reader: each record's header and data are peeked in place and the
+// buffer is advanced past them, so a packet costs no copy and no call
+// through io.ReadFull (pcapgo.Reader copies every packet into a buffer of
+// its own, which made reading cost as much as detecting). It accepts and
+// refuses what pcapgo.Reader does, with the same errors: io.EOF between
+// records, io.ErrUnexpectedEOF inside one, and the same messages for a
+// capture length beyond the snap length or the packet's length.
 type pcapSource struct {
-	r    *pcapgo.Reader
-	link LinkType
+	r      *bufio.Reader
+	order  binary.ByteOrder
+	factor uint32 // nanoseconds per unit of the timestamps' fraction
+	link   LinkType
 }
 
-// newPcapSource reads the link type from the file header itself, because
-// pcapgo hands it over as an 8-bit layers.LinkType. The field's upper 16
-// bits carry FCS information, not the link type.
+// newPcapSource reads the file header. The link type is taken from its
+// low 16 bits: the upper ones carry FCS information, not the link type.
 func newPcapSource(r *bufio.Reader, magic uint32) (*pcapSource, error) {
 	hdr, err := r.Peek(24)
 	if err != nil {
@@ -149,20 +157,47 @@ func newPcapSource(r *bufio.Reader, magic uint32) (*pcapSource, error) {
 	if magic == magicPcapMicroSwapped || magic == magicPcapNanoSwapped {
 		order = binary.LittleEndian
 	}
-	link := LinkType(order.Uint32(hdr[20:24]) & 0xffff)
-	pr, err := pcapgo.NewReader(r) // r is already a large bufio.Reader; pcapgo reuses it
-	if err != nil {
+	s := &pcapSource{r: r, order: order, factor: 1000, link: LinkType(order.Uint32(hdr[20:24]) & 0xffff)}
+	if magic == magicPcapNano || magic == magicPcapNanoSwapped {
+		s.factor = 1
+	}
+	if _, err := r.Discard(24); err != nil {
 		return nil, err
 	}
-	if pr.Snaplen() < maxSnaplen {
-		pr.SetSnaplen(maxSnaplen)
-	}
-	return &pcapSource{r: pr, link: link}, nil
+	return s, nil
 }
 
 func (s *pcapSource) next() ([]byte, time.Time, LinkType, error) {
-	data, ci, err := s.r.ZeroCopyReadPacketData()
-	return data, ci.Timestamp, s.link, err
+	h, err := s.r.Peek(16)
+	if err != nil {
+		return nil, time.Time{}, s.link, readErr(len(h), err)
+	}
+	ts := time.Unix(int64(s.order.Uint32(h[0:4])), int64(s.order.Uint32(h[4:8])*s.factor)).UTC()
+	caplen, length := s.order.Uint32(h[8:12]), s.order.Uint32(h[12:16])
+	if caplen > maxSnaplen {
+		s.r.Discard(16)
+		return nil, ts, s.link, fmt.Errorf("capture length exceeds snap length: %d > %d", caplen, maxSnaplen)
+	}
+	if caplen > length {
+		s.r.Discard(16)
+		return nil, ts, s.link, fmt.Errorf("capture length exceeds original packet length: %d > %d", caplen, length)
+	}
+	rec, err := s.r.Peek(16 + int(caplen))
+	if err != nil {
+		return nil, ts, s.link, readErr(1, err) // the header was there: the record is cut short
+	}
+	// Discard only moves the buffer's read index: rec stays valid until
+	// the next call, as pcapgo's zero-copy data does.
+	s.r.Discard(len(rec))
+	return rec[16:], ts, s.link, nil
+}
+
+// readErr is what io.ReadFull reports after reading n bytes before err.
+func readErr(n int, err error) error {
+	if n > 0 && errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
 }
 
 // ngSource reads pcapng through pcapgo.NgReader, which yields each packet's
