@@ -1,6 +1,7 @@
 package sensor
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
@@ -92,4 +93,37 @@ func TestPcapSourceRefuses(t *testing.T) {
 			t.Errorf("%s: %v, want %q", name, rerr, tc.want)
 		}
 	}
+}
+
+// FuzzPcapSource: any bytes after a pcap magic are read to an end —
+// records, then an error — without a panic or a record larger than the
+// snap length.
+func FuzzPcapSource(f *testing.F) {
+	pkts := scanPackets(f, time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC), 3)
+	f.Add(pcapBytes(binary.LittleEndian, false, LinkTypeEthernet, pkts))
+	f.Add(pcapBytes(binary.BigEndian, true, LinkTypeEthernet, pkts)[:100])
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) < 4 {
+			return
+		}
+		magic := binary.BigEndian.Uint32(data)
+		switch magic {
+		case magicPcapMicro, magicPcapMicroSwapped, magicPcapNano, magicPcapNanoSwapped:
+		default:
+			return
+		}
+		src, err := newPcapSource(bufio.NewReaderSize(bytes.NewReader(data), readBufferSize), magic)
+		if err != nil {
+			return
+		}
+		for n := 0; ; n++ {
+			rec, _, _, err := src.next()
+			if err != nil {
+				return
+			}
+			if len(rec) > maxSnaplen || n > len(data)/16 {
+				t.Fatalf("record %d of %d bytes from %d bytes of input", n, len(rec), len(data))
+			}
+		}
+	})
 }
