@@ -39,8 +39,11 @@ type Config struct {
 	// list, and the work of evicting from it, stays short.
 	Shards int
 	// RecentFraction is the share of MaxSources given to the probation
-	// segment, where sources seen once wait. A flood of one-packet sources
-	// churns only this segment and cannot evict an established scanner.
+	// segment, where sources tracked on a single contact (a decoy touch, an
+	// odd probe, an answer seen alone) wait for their next. A flood of such
+	// sources churns only this segment and cannot evict an established
+	// scanner; sources seen once with an ordinary probe take no tracked
+	// state at all (see lone.go).
 	RecentFraction float64
 	// ContactTableSize is the number of first-contact slots (rounded up to a
 	// power of two). Each slot costs 24 bytes.

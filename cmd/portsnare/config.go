@@ -116,7 +116,7 @@ var settings = []setting{
 		func(c *Config) any { return &c.Detect.MaxSources }},
 	{"detect.shards", "Source state is split into this many shards so that locks and LRU lists stay short.",
 		func(c *Config) any { return &c.Detect.Shards }},
-	{"detect.recent_fraction", "Share of max_sources for sources seen once, so a flood of spoofed sources cannot evict a scanner.",
+	{"detect.recent_fraction", "Share of max_sources for sources tracked on one contact (a decoy touch, an odd probe, an answer seen alone) until their next, so a flood of them cannot evict a scanner; sources seen once otherwise take no tracked state at all.",
 		func(c *Config) any { return &c.Detect.RecentFraction }},
 	{"detect.contact_table_size", "First contacts remembered while they await their answer; rounded up to a power of two.",
 		func(c *Config) any { return &c.Detect.ContactTableSize }},
