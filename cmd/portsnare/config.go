@@ -274,6 +274,10 @@ var settings = []setting{
 		func(c *Config) any { return &c.Correlate.Consumer }},
 	{"correlate.min_sensors", "Sensors that must have seen a source before a fleet alert is raised; a source one sensor alone saw is that sensor's to report.",
 		func(c *Config) any { return &c.Correlate.MinSensors }},
+	{"correlate.campaign_min_sources", "Sources sharing one tool and one port set within correlate.campaign_window that make a campaign alert; 0 turns campaigns off.",
+		func(c *Config) any { return &c.Correlate.CampaignMinSources }},
+	{"correlate.campaign_window", "Packet time within which a campaign's sources must each have been active; a campaign no source feeds for this long ends.",
+		func(c *Config) any { return &c.Correlate.CampaignWindow }},
 
 	{"run.user", "When started as root, switch to this user once the sockets are open; empty keeps the user.",
 		func(c *Config) any { return &c.Run.User }},

@@ -126,7 +126,7 @@ func (a *app) runCorrelator(ctx context.Context, cfg Config, log *slog.Logger) e
 		err = fmt.Errorf("publishing fleet alerts: %w", perr)
 	}
 	st := corr.Stats()
-	log.Info("correlator stopped", "batches", st.Batches, "records", st.Records, "fleet_alerts", st.Alerts,
+	log.Info("correlator stopped", "batches", st.Batches, "records", st.Records, "fleet_alerts", st.Alerts, "campaign_alerts", st.Campaigns,
 		"withheld_single_sensor", st.SingleSensor, "withheld_sensor_alerted", st.SensorAlerted)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
@@ -140,7 +140,7 @@ var (
 	descCorrLag = prometheus.NewDesc("portsnare_correlate_consumer_lag",
 		"Evidence messages in the stream this instance's consumer has not yet taken.", nil, nil)
 	descCorrAlerts = prometheus.NewDesc("portsnare_correlate_alerts_total",
-		"Fleet alerts raised, and engine alerts withheld (one sensor alone, or a sensor alerted itself).", []string{"result"}, nil)
+		"Fleet alerts raised (fleet-* and campaign), and engine alerts withheld (one sensor alone, or a sensor alerted itself).", []string{"result"}, nil)
 )
 
 // addCorrelator exports the correlator's counters and its consumer lag.
@@ -151,6 +151,7 @@ func (m *metrics) addCorrelator(c *fleet.Correlator, lag *atomic.Int64) {
 		ch <- prometheus.MustNewConstMetric(descCorrEvidence, prometheus.CounterValue, float64(st.Records), "records")
 		ch <- prometheus.MustNewConstMetric(descCorrLag, prometheus.GaugeValue, float64(lag.Load()))
 		ch <- prometheus.MustNewConstMetric(descCorrAlerts, prometheus.CounterValue, float64(st.Alerts), "raised")
+		ch <- prometheus.MustNewConstMetric(descCorrAlerts, prometheus.CounterValue, float64(st.Campaigns), "campaign")
 		ch <- prometheus.MustNewConstMetric(descCorrAlerts, prometheus.CounterValue, float64(st.SingleSensor), "single_sensor")
 		ch <- prometheus.MustNewConstMetric(descCorrAlerts, prometheus.CounterValue, float64(st.SensorAlerted), "sensor_alerted")
 	})

@@ -19,6 +19,20 @@ every sensor and target involved. "portsnare alerts" shows them. A source that
 fewer than correlate.min_sensors sensors saw, or that a sensor alerted on itself,
 is left to that sensor: the fleet does not raise it again.
 
+CAMPAIGNS
+  Many sources sharing one tool fingerprint and one target pattern are one
+  campaign: a campaign alert (<nats.subject_prefix>.alert.fleet.campaign) names
+  its sources (the first 32 by address; the message counts them all), sensors,
+  ports and targets. The pattern is the tool the source's probes point to
+  (nmap, masscan, zmap) and the exact set of ports, with their protocol, it
+  probed (at most 16: a source probing more is a port scan). When at least
+  correlate.campaign_min_sources (5) sources with one pattern have each sent
+  evidence within correlate.campaign_window (10m) of packet time, the campaign
+  starts; it ends with its summary once none of them has for a window. A source
+  with no tool named is in no campaign. Each instance judges the sources of the
+  partitions it owns, so with several instances a campaign may be raised by
+  each, naming its share.
+
 SCALE-OUT
   A source's evidence always goes to one partition (fleet.partitions, which
   every sensor and correlator must agree on). Instances sharing the work own

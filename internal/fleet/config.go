@@ -77,11 +77,17 @@ type CorrelateConfig struct {
 	Partitions string // correlate.partitions: the partitions this instance owns, "0-3,8"; empty: all
 	Consumer   string // correlate.consumer: durable consumer name; empty: correlate-<name>
 	MinSensors int    // correlate.min_sensors
+	// CampaignWindow and CampaignMinSources: at least
+	// campaign_min_sources sources with one tool and one port set, each
+	// active within campaign_window of packet time, are a campaign (0
+	// sources: campaigns off).
+	CampaignWindow     time.Duration // correlate.campaign_window
+	CampaignMinSources int           // correlate.campaign_min_sources
 }
 
 // DefaultCorrelateConfig returns the defaults.
 func DefaultCorrelateConfig() CorrelateConfig {
-	return CorrelateConfig{MinSensors: 2}
+	return CorrelateConfig{MinSensors: 2, CampaignWindow: 10 * time.Minute, CampaignMinSources: 5}
 }
 
 // Validate reports every problem at once; partitions is fleet.partitions.
@@ -95,6 +101,12 @@ func (c *CorrelateConfig) Validate(partitions int) error {
 	}
 	if c.MinSensors < 1 || c.MinSensors > 1000 {
 		errs = append(errs, fmt.Errorf("correlate.min_sensors must be between 1 and 1000, got %d", c.MinSensors))
+	}
+	if c.CampaignWindow < time.Second || c.CampaignWindow > 7*24*time.Hour {
+		errs = append(errs, fmt.Errorf("correlate.campaign_window must be between 1s and 168h, got %s", c.CampaignWindow))
+	}
+	if c.CampaignMinSources != 0 && (c.CampaignMinSources < 2 || c.CampaignMinSources > maxCampaignMembers) {
+		errs = append(errs, fmt.Errorf("correlate.campaign_min_sources must be 0 (off) or between 2 and %d, got %d", maxCampaignMembers, c.CampaignMinSources))
 	}
 	return errors.Join(errs...)
 }

@@ -37,9 +37,10 @@ func FleetAction(a detect.Action) detect.Action {
 // CorrelatorStats are the correlator's counters.
 type CorrelatorStats struct {
 	Batches, Records uint64
-	Alerts           uint64 // fleet alerts raised
+	Alerts           uint64 // fleet-* alerts raised
 	SingleSensor     uint64 // engine alerts withheld: fewer sensors than min_sensors saw the source
 	SensorAlerted    uint64 // withheld: a sensor had alerted on the source itself
+	Campaigns        uint64 // campaign alerts raised (start and end)
 }
 
 // Correlator merges evidence batches into one engine keyed by source, in
@@ -49,9 +50,10 @@ type Correlator struct {
 	cfg   CorrelateConfig
 	eng   *detect.Engine
 	srcs  *sources
+	camps *campaigns // nil: campaigns off
 	out   func(*detect.Alert)
 	tick  time.Time // packet time of the engine's last Tick
-	stats struct{ batches, records, alerts, single, alerted atomic.Uint64 }
+	stats struct{ batches, records, alerts, single, alerted, campaigns atomic.Uint64 }
 }
 
 // NewCorrelator returns a correlator running an engine with dcfg (the
@@ -69,6 +71,9 @@ func NewCorrelator(cfg CorrelateConfig, dcfg detect.Config, policy detect.Policy
 		eng.SetPolicy(policy)
 	}
 	c.eng = eng
+	if cfg.CampaignMinSources > 0 {
+		c.camps = newCampaigns(cfg.CampaignWindow, cfg.CampaignMinSources, c.campaignAlert)
+	}
 	return c, nil
 }
 
@@ -78,7 +83,10 @@ func (c *Correlator) Add(b *Batch) {
 	for i := range b.Records {
 		r := &b.Records[i]
 		c.stats.records.Add(1)
-		c.srcs.note(b.Sensor, r)
+		s := c.srcs.note(b.Sensor, r)
+		if c.camps != nil {
+			c.camps.note(r.Src, s, b.Sensor, r)
+		}
 		c.feed(r)
 	}
 }
@@ -89,6 +97,9 @@ func (c *Correlator) Tick(now time.Time) {
 	if now.After(c.tick) {
 		c.tick = now
 		c.eng.Tick(now)
+		if c.camps != nil {
+			c.camps.tick(now)
+		}
 	}
 }
 
@@ -98,12 +109,16 @@ func (c *Correlator) Flush(now time.Time) {
 		now = c.tick
 	}
 	c.eng.Flush(now)
+	if c.camps != nil {
+		c.camps.flush(now)
+	}
 }
 
 // Stats returns the counters.
 func (c *Correlator) Stats() CorrelatorStats {
 	return CorrelatorStats{Batches: c.stats.batches.Load(), Records: c.stats.records.Load(),
-		Alerts: c.stats.alerts.Load(), SingleSensor: c.stats.single.Load(), SensorAlerted: c.stats.alerted.Load()}
+		Alerts: c.stats.alerts.Load(), SingleSensor: c.stats.single.Load(), SensorAlerted: c.stats.alerted.Load(),
+		Campaigns: c.stats.campaigns.Load()}
 }
 
 // oddFlags are the TCP flags an odd technique's probe carries.

@@ -22,7 +22,10 @@
 // detect engine with the sensors' thresholds, in evidence packet time. It
 // raises fleet alerts (fleet-portscan, fleet-sweep, …) for sources seen by
 // at least min_sensors sensors and not already alerted on by one of them,
-// naming every sensor and target involved.
+// naming every sensor and target involved. Beside the engine, it follows
+// campaigns: at least campaign_min_sources sources with one tool and one
+// port set, each active within campaign_window of packet time, become one
+// campaign alert naming them (see campaign.go).
 //
 // Files, by job:
 //
@@ -33,5 +36,7 @@
 //	config.go     the fleet and correlate sections, defaults, validation
 //	correlate.go  the correlator: evidence in, fleet alerts out
 //	sources.go    what the correlator knows of a source beyond the engine
+//	campaign.go   many sources, one tool and port set: the campaign tracker
+//	campaign_alert.go  a campaign as an alert
 //	consume.go    the JetStream side of the correlator
 package fleet

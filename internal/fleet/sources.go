@@ -24,8 +24,11 @@ type fleetSource struct {
 	records   uint64
 	episodes  []string
 	tools     map[string]int
-	published string // fleet episode id whose alerts go out
-	withheld  string // fleet episode id withheld: a sensor alerted on the source
+	published string   // fleet episode id whose alerts go out
+	withheld  string   // fleet episode id withheld: a sensor alerted on the source
+	ports     []uint32 // proto<<16 | port probed, ascending, at most maxPatternPorts+1
+	patTool   string   // the tool of its pattern when the campaign key was made
+	campaign  string   // the key of the campaign pattern the source follows, or ""
 }
 
 // sources is the bounded table of fleetSource, least recently used out
