@@ -32,7 +32,8 @@
 //	odd.go        probes no stack sends, nmap -O, challenge ACKs
 //	prefix.go     IPv6 sources tracked per prefix
 //	verdict.go    judge: what a source's evidence amounts to; holds
-//	episode.go    the alert lifecycle (start, update, end), alert building, emit
+//	episode.go    the alert lifecycle (start, update, end) and emit, the one way out
+//	alertdoc.go   building a scan episode's alert: shared fields, message, what it found
 //	alert.go      the alert document (ECS names); actions, phases, end reasons
 //	lockstep.go   decoy scans (nmap -D)
 //	targets.go    distributed scans
@@ -40,6 +41,7 @@
 //	dark.go       dark ports and decoy ports seen by capture
 //	tool.go       tool fingerprints (evidence only)
 //	policy.go     the allowlist hook (suppressed, never ignored)
+//	evidence.go   what a fleet correlator is told of failed and odd first contacts
 //	audit.go      the allowlist's verification: coverage reports, missed windows
 //	config.go     Config, its defaults, bounds and memory estimate
 //	lone.go       sources seen once: their first probe kept in a fixed table, not tracked
