@@ -2,9 +2,7 @@ package enrich
 
 import (
 	"fmt"
-	"io"
 	"net/netip"
-	"os"
 	"strings"
 
 	"github.com/oschwald/maxminddb-golang/v2"
@@ -33,27 +31,9 @@ type geoDB struct {
 // file rewritten in place (cp over it) changes under the reader, and can
 // crash the process.
 func openGeoDB(path string) (*geoDB, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err // an *fs.PathError names the path
-	}
-	defer f.Close()
-	fi, err := f.Stat()
+	data, err := readBounded(path, MaxDBBytes, "a GeoIP database")
 	if err != nil {
 		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	if fi.Size() > MaxDBBytes {
-		return nil, fmt.Errorf("%s: %d bytes, larger than the %d a GeoIP database may have", path, fi.Size(), MaxDBBytes)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxDBBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(data) > MaxDBBytes { // grew while read
-		return nil, fmt.Errorf("%s: larger than the %d bytes a GeoIP database may have", path, MaxDBBytes)
 	}
 	if len(data) == 0 {
 		return nil, fmt.Errorf("%s: empty file, not a MaxMind DB", path)

@@ -3,9 +3,7 @@ package enrich
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/netip"
-	"os"
 	"slices"
 	"strings"
 )
@@ -34,7 +32,7 @@ func loadScannerLists(paths []string) (*scannerIndex, error) {
 	var all []listEntry
 	var errs []error
 	for i, path := range paths {
-		data, err := readBounded(path, MaxListBytes)
+		data, err := readBounded(path, MaxListBytes, "a scanner list")
 		if err != nil {
 			errs = append(errs, fmt.Errorf("[%d]: %w", i, err))
 			continue
@@ -53,33 +51,6 @@ func loadScannerLists(paths []string) (*scannerIndex, error) {
 		return nil, errors.Join(errs...)
 	}
 	return buildIndex(all), nil
-}
-
-// readBounded reads a regular file of at most limit bytes.
-func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	if fi.Size() > limit {
-		return nil, fmt.Errorf("%s: %d bytes, larger than the %d a scanner list may have", path, fi.Size(), limit)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: larger than the %d bytes a scanner list may have", path, limit) // grew while read
-	}
-	return data, nil
 }
 
 func buildIndex(entries []listEntry) *scannerIndex {
