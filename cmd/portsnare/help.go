@@ -105,6 +105,12 @@ NATS
   error saying how many were published. Without --nats nothing is published,
   whatever nats.urls says.
 
+  With --nats and fleet.enabled, the replay also publishes its fleet evidence
+  to the stream fleet.stream, as the live sensor named sensor.name would have,
+  so that captures of several sensors, each replayed under its sensor's name
+  (-c with sensor.name, or PORTSNARE_SENSOR_NAME), reach "portsnare correlate"
+  together. The same captures give the same batches, stored once.
+
 SIGNALS
   SIGINT (Ctrl-C) or SIGTERM stops the replay early: the alerts raised so far
   are written (and, with --nats, published), the summary is printed and the

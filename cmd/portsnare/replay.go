@@ -39,12 +39,17 @@ func (a *app) replayCommand() *cobra.Command {
 				progress = a.stderr
 			}
 			var pub *replayPublisher // nil: no --nats, no publishing
+			var ev *replayEvidence   // nil: no --nats or no fleet.enabled
 			if cmd.Flags().Changed("nats") {
 				if pub, err = startReplayPublisher(cmd.Context(), cfg.NATS, log); err != nil {
 					return err
 				}
+				if ev, err = startReplayEvidence(cmd.Context(), &cfg, log); err != nil {
+					_ = pub.stop()
+					return err
+				}
 			}
-			return a.replay(cmd.Context(), cfg, log, files, progress, quiet, pub)
+			return a.replay(cmd.Context(), cfg, log, files, progress, quiet, pub, ev)
 		}),
 	}
 	cmd.Flags().BoolVar(&noProgress, "no-progress", false, "no progress bar, even on a terminal")
@@ -58,12 +63,13 @@ func (a *app) replayCommand() *cobra.Command {
 // summary to standard error. Once reading has begun, the summary is printed
 // however the replay ends, since what was read before a failure or a signal
 // is still worth seeing.
-func (a *app) replay(ctx context.Context, cfg Config, log *slog.Logger, files []string, progress io.Writer, quiet bool, pub *replayPublisher) error {
+func (a *app) replay(ctx context.Context, cfg Config, log *slog.Logger, files []string, progress io.Writer, quiet bool, pub *replayPublisher, ev *replayEvidence) error {
 	// A failed write to standard output (a closed pipe, a full disk) stops
 	// the replay: reading on would only raise alerts that cannot be written.
 	replayCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	defer pub.stop() // when the replay fails before it reads; after finish, nothing
+	defer ev.stop()
 	out := newAlertWriter(a.stdout, cancel)
 
 	// Loaded once: a replay judges with the rules as they are now, at each
@@ -99,7 +105,7 @@ func (a *app) replay(ctx context.Context, cfg Config, log *slog.Logger, files []
 	if !quiet && !checkFailed {
 		stats.Summary(a.stderr)
 	}
-	nerr := pub.finish(a.stderr, quiet) // after the summary: it may wait for NATS
+	nerr := errors.Join(pub.finish(a.stderr, quiet), ev.finish(a.stderr, quiet)) // after the summary: they may wait for NATS
 	switch {
 	case werr != nil:
 		return errors.Join(fmt.Errorf("writing alerts: %w", werr), nerr)

@@ -25,6 +25,7 @@ type replayPublisher struct {
 	cancel  context.CancelFunc
 	done    chan error
 	stopped bool
+	what    string // what it publishes, for the messages: "alerts", "evidence batches"
 }
 
 // startReplayPublisher starts publishing to cfg's servers, which must be
@@ -46,7 +47,7 @@ func startReplayPublisher(ctx context.Context, cfg publish.Config, log *slog.Log
 	// Run outlives a signal to the replay, so that the alerts printed so far
 	// are still published within nats.flush_timeout.
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	r := &replayPublisher{p: p, cfg: cfg, dir: dir, ctx: ctx, cancel: cancel, done: make(chan error, 1)}
+	r := &replayPublisher{p: p, cfg: cfg, dir: dir, ctx: ctx, cancel: cancel, done: make(chan error, 1), what: "alerts"}
 	go func() { r.done <- p.Run(runCtx) }()
 	return r, nil
 }
@@ -78,16 +79,21 @@ func (r *replayPublisher) finish(w io.Writer, quiet bool) error {
 	flushErr := r.p.Flush(ctx)
 	runErr := r.stop()
 	st := r.p.Stats()
+	// Alerts are on standard output whatever NATS did; evidence is not.
+	onStdout := "; the alerts are on standard output only"
+	if r.what != "alerts" {
+		onStdout = ""
+	}
 	switch {
 	case runErr != nil:
-		return fmt.Errorf("publishing to NATS: %w; the alerts are on standard output only", runErr)
+		return fmt.Errorf("publishing %s to NATS: %w%s", r.what, runErr, onStdout)
 	case flushErr != nil:
-		return fmt.Errorf("publishing to NATS: %w; the alerts are on standard output only", flushErr)
+		return fmt.Errorf("publishing %s to NATS: %w%s", r.what, flushErr, onStdout)
 	case st.Dropped > 0:
-		return fmt.Errorf("publishing to NATS: %d alerts were dropped (see the log); the alerts are on standard output", st.Dropped)
+		return fmt.Errorf("publishing %s to NATS: %d were dropped (see the log)%s", r.what, st.Dropped, onStdout)
 	}
 	if !quiet {
-		fmt.Fprintf(w, "NATS: %d alerts published to %s, stream %s", st.Published, r.p.URL(), r.cfg.Stream)
+		fmt.Fprintf(w, "NATS: %d %s published to %s, stream %s", st.Published, r.what, r.p.URL(), r.cfg.Stream)
 		if st.Duplicates > 0 {
 			fmt.Fprintf(w, " (%d already there: same event id)", st.Duplicates)
 		}
