@@ -68,7 +68,7 @@ func (a *app) replay(ctx context.Context, cfg Config, log *slog.Logger, files []
 	// the replay: reading on would only raise alerts that cannot be written.
 	replayCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	defer pub.stop() // when the replay fails before it reads; after finish, nothing
+	defer pub.stop() // when the replay fails before it reads; after settle, nothing
 	defer ev.stop()
 	out := newAlertWriter(a.stdout, cancel)
 
@@ -105,7 +105,11 @@ func (a *app) replay(ctx context.Context, cfg Config, log *slog.Logger, files []
 	if !quiet && !checkFailed {
 		stats.Summary(a.stderr)
 	}
-	nerr := errors.Join(pub.finish(a.stderr, quiet), ev.finish(a.stderr, quiet)) // after the summary: they may wait for NATS
+	// After the summary, since they may wait for NATS; both publishers
+	// are stopped before either reports, so nothing logs meanwhile.
+	pub.settle()
+	ev.settle()
+	nerr := errors.Join(pub.report(a.stderr, quiet), ev.report(a.stderr, quiet))
 	switch {
 	case werr != nil:
 		return errors.Join(fmt.Errorf("writing alerts: %w", werr), nerr)

@@ -38,20 +38,30 @@ func startReplayEvidence(ctx context.Context, cfg *Config, log *slog.Logger) (*r
 	// A replay can wait: a full queue holds the engine up instead of
 	// shedding evidence the live sensor would have sent.
 	ev.x = fleet.NewExporter(cfg.Fleet, cfg.Detect.Sensor, func(d *render.Document) {
-		_ = pub.p.PublishWait(pub.ctx, d) // a failure is counted; finish reports it
+		_ = pub.p.PublishWait(pub.ctx, d) // a failure is counted; report says so
 	}, log)
 	cfg.Detect.Evidence = ev.x
 	return ev, nil
 }
 
-// finish closes the last batch (the engine has flushed) and waits for
-// JetStream to acknowledge every batch, as replayPublisher.finish does.
-func (ev *replayEvidence) finish(w io.Writer, quiet bool) error {
+// settle closes the last batch (the engine has flushed), waits for
+// JetStream to acknowledge every batch and stops the publisher, as
+// replayPublisher.settle does.
+func (ev *replayEvidence) settle() {
+	if ev == nil {
+		return
+	}
+	ev.x.Flush()
+	ev.pub.settle()
+}
+
+// report says what settle found, as replayPublisher.report does, and how
+// much evidence was shed.
+func (ev *replayEvidence) report(w io.Writer, quiet bool) error {
 	if ev == nil {
 		return nil
 	}
-	ev.x.Flush()
-	err := ev.pub.finish(w, quiet)
+	err := ev.pub.report(w, quiet)
 	if st := ev.x.Stats(); st.Shed > 0 && !quiet {
 		// Over fleet.max_rate, as on the live sensor: said, not an error.
 		fmt.Fprintf(w, "fleet evidence: %d records over fleet.max_rate (%d a second of packet time) were shed\n", st.Shed, ev.rate)

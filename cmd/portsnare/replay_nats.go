@@ -26,6 +26,8 @@ type replayPublisher struct {
 	done    chan error
 	stopped bool
 	what    string // what it publishes, for the messages: "alerts", "evidence batches"
+	// what settle found, for report
+	flushErr, runErr error
 }
 
 // startReplayPublisher starts publishing to cfg's servers, which must be
@@ -61,24 +63,32 @@ func (r *replayPublisher) wrap(write func(*detect.Alert) *render.Document) func(
 	}
 	return func(a *detect.Alert) {
 		if doc := write(a); doc != nil {
-			_ = r.p.PublishWait(r.ctx, doc) // a failure is counted; finish reports it
+			_ = r.p.PublishWait(r.ctx, doc) // a failure is counted; report says so
 		}
 	}
 }
 
-// finish waits until JetStream has acknowledged every alert, or gives up
+// settle waits until JetStream has acknowledged every alert, or gives up
 // after nats.flush_timeout or as soon as the server proves unreachable;
-// then it stops the publisher and removes the spool. Unless quiet, a line
-// on w says what was published.
-func (r *replayPublisher) finish(w io.Writer, quiet bool) error {
-	if r == nil {
-		return nil
+// then it stops the publisher and removes the spool, so that it logs
+// nothing more while report writes.
+func (r *replayPublisher) settle() {
+	if r == nil || r.stopped {
+		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), r.cfg.FlushTimeout)
 	defer cancel()
-	flushErr := r.p.Flush(ctx)
-	runErr := r.stop()
-	st := r.p.Stats()
+	r.flushErr = r.p.Flush(ctx)
+	r.runErr = r.stop()
+}
+
+// report says what settle found: an error, or unless quiet a line on w
+// saying what was published.
+func (r *replayPublisher) report(w io.Writer, quiet bool) error {
+	if r == nil {
+		return nil
+	}
+	flushErr, runErr, st := r.flushErr, r.runErr, r.p.Stats()
 	// Alerts are on standard output whatever NATS did; evidence is not.
 	onStdout := "; the alerts are on standard output only"
 	if r.what != "alerts" {
@@ -104,7 +114,7 @@ func (r *replayPublisher) finish(w io.Writer, quiet bool) error {
 
 // stop ends the publisher and removes its spool, publishing nothing more;
 // a replay that fails before it starts reading calls it (deferred), and
-// after finish it does nothing.
+// after settle it does nothing.
 func (r *replayPublisher) stop() error {
 	if r == nil || r.stopped {
 		return nil
