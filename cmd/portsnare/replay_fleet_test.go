@@ -101,7 +101,10 @@ func TestReplayFleetEvidenceReachesCorrelator(t *testing.T) {
 		base := uint16(100 * (i + 1))
 		pcap := refusedScanPcap(t, name+".pcap", at.Add(time.Duration(i)*time.Second), scanner, target, base, base+1, base+2)
 		cfg := writeFile(t, name+".yaml", "sensor:\n  name: "+name+"\nfleet:\n  enabled: true\n")
-		code, stdout, stderr := runCLI(t, "replay", "--no-progress", "-c", cfg, "--nats", url, pcap)
+		// --log-level error: the publishers' log lines would share the
+		// summary's buffer, which (unlike a terminal or a file) is not safe
+		// for concurrent writes.
+		code, stdout, stderr := runCLI(t, "replay", "--no-progress", "--log-level", "error", "-c", cfg, "--nats", url, pcap)
 		if code != exitOK {
 			t.Fatalf("replay as %s: exit %d\n%s", name, code, stderr)
 		}
