@@ -24,7 +24,10 @@ type app struct {
 // run executes the command line args and returns the exit status. ctx is
 // cancelled on SIGINT and SIGTERM.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	a := &app{stdout: stdout, stderr: stderr}
+	// Standard error is written from several goroutines (the logger, the
+	// publishers' reports, a replay's summary and progress): each write
+	// goes through whole.
+	a := &app{stdout: stdout, stderr: &lockedWriter{w: stderr}}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)

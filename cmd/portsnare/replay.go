@@ -122,6 +122,9 @@ func (a *app) replay(ctx context.Context, cfg Config, log *slog.Logger, files []
 // isTerminal reports whether w is a terminal, where a progress bar helps;
 // in a file or a pipe it would be noise.
 func isTerminal(w io.Writer) bool {
+	if l, ok := w.(*lockedWriter); ok {
+		w = l.w
+	}
 	f, ok := w.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(f.Fd()))
 }
