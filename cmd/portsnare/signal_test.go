@@ -129,38 +129,6 @@ func pcapHeader() []byte {
 // synRecord is a pcap record: a TCP SYN from 198.18.0.10 to port i of
 // 198.18.0.2, a millisecond of packet time after the previous one.
 func synRecord(i int) []byte {
-	const frameLen = 14 + 20 + 20
-	r := make([]byte, 16+frameLen)
 	ts := time.Unix(1_700_000_000, 0).Add(time.Duration(i) * time.Millisecond)
-	binary.LittleEndian.PutUint32(r[0:], uint32(ts.Unix()))
-	binary.LittleEndian.PutUint32(r[4:], uint32(ts.Nanosecond()/1000))
-	binary.LittleEndian.PutUint32(r[8:], frameLen)
-	binary.LittleEndian.PutUint32(r[12:], frameLen)
-	e := r[16:]
-	copy(e[0:6], []byte{2, 0, 0, 0, 0, 2})
-	copy(e[6:12], []byte{2, 0, 0, 0, 0, 10})
-	binary.BigEndian.PutUint16(e[12:], 0x0800)
-	ip := e[14:34]
-	ip[0] = 0x45
-	binary.BigEndian.PutUint16(ip[2:], 40)
-	binary.BigEndian.PutUint16(ip[4:], uint16(i))
-	ip[8], ip[9] = 64, 6 // TTL, TCP
-	copy(ip[12:16], []byte{198, 18, 0, 10})
-	copy(ip[16:20], []byte{198, 18, 0, 2})
-	var sum uint32
-	for j := 0; j < 20; j += 2 {
-		sum += uint32(binary.BigEndian.Uint16(ip[j:]))
-	}
-	for sum > 0xffff {
-		sum = sum&0xffff + sum>>16
-	}
-	binary.BigEndian.PutUint16(ip[10:], ^uint16(sum))
-	tcp := e[34:]
-	binary.BigEndian.PutUint16(tcp[0:], 40000)
-	binary.BigEndian.PutUint16(tcp[2:], uint16(i%65535+1))
-	binary.BigEndian.PutUint32(tcp[4:], uint32(i))
-	tcp[12] = 5 << 4
-	tcp[13] = 0x02 // SYN
-	binary.BigEndian.PutUint16(tcp[14:], 1024)
-	return r
+	return tcpRecord(ts, [4]byte{198, 18, 0, 10}, [4]byte{198, 18, 0, 2}, 40000, uint16(i%65535+1), uint32(i), 0, 0x02, 1024)
 }
