@@ -187,13 +187,7 @@ func TestFleetThroughJetStream(t *testing.T) {
 	var mu sync.Mutex
 	route := map[string]*publish.Publisher{}
 	for _, name := range []string{"edge-a", "edge-b", "edge-c"} {
-		c := ncfg
-		c.SpoolDir = t.TempDir()
-		p, err := publish.New(c, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		go func() { _ = p.Run(ctx) }()
+		p := evidencePublisher(t, ctx, ncfg)
 		pubs = append(pubs, p)
 		route[name] = p
 	}
@@ -243,4 +237,17 @@ func TestFleetThroughJetStream(t *testing.T) {
 		got = append(got, a)
 	}
 	checkFleetPortscan(t, got)
+}
+
+// evidencePublisher starts a publisher with cfg and a spool of its own, as
+// each sensor has, running until ctx ends.
+func evidencePublisher(t *testing.T, ctx context.Context, cfg publish.Config) *publish.Publisher {
+	t.Helper()
+	cfg.SpoolDir = t.TempDir()
+	p, err := publish.New(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = p.Run(ctx) }()
+	return p
 }

@@ -3,7 +3,6 @@ package fleet
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/netip"
 	"strings"
 	"sync"
@@ -71,17 +70,12 @@ func TestE2EFleetClusterSurvivesNodeLoss(t *testing.T) {
 	ncfg.Stream, ncfg.Kinds, ncfg.Replicas = "PORTSNARE_EVIDENCE", []string{KindEvidence}, 3
 	var sensors []*clusterSensor
 	for _, name := range []string{"edge-a", "edge-b", "edge-c"} {
-		c := ncfg
-		c.SpoolDir = t.TempDir()
-		pub, err := publish.New(c, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		go func() { _ = pub.Run(ctx) }()
+		pub := evidencePublisher(t, ctx, ncfg)
 		s := &clusterSensor{name: name, pub: pub}
 		s.x = NewExporter(testConfig(), name, pub.Publish, nil)
 		dcfg := detect.DefaultConfig()
 		dcfg.Sensor, dcfg.Evidence = name, s.x
+		var err error
 		if s.eng, err = detect.New(dcfg, func(a *detect.Alert) { s.own = append(s.own, a) }); err != nil {
 			t.Fatal(err)
 		}
