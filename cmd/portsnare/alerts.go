@@ -22,8 +22,8 @@ func (a *app) alertsCommand() *cobra.Command {
 		Example: alertsExample,
 		Args:    cobra.NoArgs,
 		RunE: action(func(cmd *cobra.Command, _ []string) error {
-			if since < 0 {
-				return &exitError{code: exitUsage, err: fmt.Errorf("--since must not be negative, got %s", since)}
+			if err := checkSince(since); err != nil {
+				return err
 			}
 			cfg, _, err := a.setup(cmd)
 			if err != nil {
@@ -58,4 +58,13 @@ func (a *app) alertsCommand() *cobra.Command {
 	f.BoolVar(&asJSON, "json", false, "JSON lines, as stored, even on a terminal")
 	addConfigFlags(f, natsFlags)
 	return cmd
+}
+
+// checkSince refuses a negative --since, for the commands that read back
+// from NATS.
+func checkSince(since time.Duration) error {
+	if since < 0 {
+		return &exitError{code: exitUsage, err: fmt.Errorf("--since must not be negative, got %s", since)}
+	}
+	return nil
 }

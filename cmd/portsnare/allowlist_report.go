@@ -41,8 +41,8 @@ func (a *app) allowlistReportCommand() *cobra.Command {
 		Example: allowlistReportExample,
 		Args:    cobra.NoArgs,
 		RunE: action(func(cmd *cobra.Command, _ []string) error {
-			if since < 0 {
-				return &exitError{code: exitUsage, err: fmt.Errorf("--since must not be negative, got %s", since)}
+			if err := checkSince(since); err != nil {
+				return err
 			}
 			cfg, _, err := a.setup(cmd)
 			if err != nil {
