@@ -6,8 +6,10 @@ import (
 )
 
 // EvidenceSink receives the first contacts a fleet correlator weighs: the
-// ones that failed (refused, weighed silent, a decoy) and the probes no
-// stack sends. Several sensors each see a slice of a scan; their evidence,
+// ones that failed (refused, weighed silent, a decoy), the probes no stack
+// sends, and the ones answered: without them a busy client, whose few
+// failures each sensor sees beside many answered contacts, would weigh as
+// a scanner in the merged view, which would see only its failures. Several sensors each see a slice of a scan; their evidence,
 // merged by a correlator running this same engine, shows what none of them
 // sees alone.
 //
@@ -24,13 +26,14 @@ type EvidenceKind uint8
 
 // Evidence kinds.
 const (
-	EvidenceRefused EvidenceKind = iota + 1 // a RST, an ICMP unreachable
-	EvidenceSilent                          // unanswered, and weighed as a failure
-	EvidenceDecoy                           // it touched a decoy
-	EvidenceOdd                             // a probe no stack sends, left unanswered
+	EvidenceRefused  EvidenceKind = iota + 1 // a RST, an ICMP unreachable
+	EvidenceSilent                           // unanswered, and weighed as a failure
+	EvidenceDecoy                            // it touched a decoy
+	EvidenceOdd                              // a probe no stack sends, left unanswered
+	EvidenceAccepted                         // answered: a SYN-ACK, a datagram's answer, an echo reply
 )
 
-var evidenceKindNames = [...]string{"", "refused", "silent", "decoy", "odd"}
+var evidenceKindNames = [...]string{"", "refused", "silent", "decoy", "odd", "accepted"}
 
 // String names the kind as evidence records carry it.
 func (k EvidenceKind) String() string {
@@ -114,6 +117,11 @@ func (e *Engine) exportEvidence(s *source, c *slot, ref contactRef, ev contactEv
 			return
 		}
 		k = EvidenceRefused
+	case evAnswered:
+		if ref.fam == famNeighbour || contactState(c.n) != stSucceeded {
+			return
+		}
+		k = EvidenceAccepted
 	case evDecoy:
 		k = EvidenceDecoy
 	case evSilence:

@@ -255,7 +255,7 @@ var settings = []setting{
 		func(c *Config) any { return &c.Fleet.Stream }},
 	{"fleet.partitions", "Partitions the evidence is split into by source (an IPv6 source by /64); every sensor and correlator must agree. 1 to 256.",
 		func(c *Config) any { return &c.Fleet.Partitions }},
-	{"fleet.max_rate", "Most evidence records per second of packet time; the rest is shed and counted, so a spoofed flood cannot flood the bus.",
+	{"fleet.max_rate", "Most evidence records per second of packet time, of which accepted contacts take at most a quarter; the rest is shed and counted, so a spoofed flood cannot flood the bus.",
 		func(c *Config) any { return &c.Fleet.MaxRate }},
 	{"fleet.batch_interval", "Evidence is sent in batches spanning at most this much packet time (or wall time on a quiet sensor).",
 		func(c *Config) any { return &c.Fleet.BatchInterval }},

@@ -1,8 +1,8 @@
 package main
 
 const correlateLong = `correlate is the fleet correlator. Each sensor with fleet.enabled publishes
-evidence — its failed and odd first contacts: source, target, port, outcome,
-technique, tool — to <nats.subject_prefix>.evidence.<sensor>.<partition> in the
+evidence — its failed, odd and accepted first contacts: source, target, port,
+outcome, technique, tool — to <nats.subject_prefix>.evidence.<sensor>.<partition> in the
 stream fleet.stream. correlate consumes the partitions it owns through a durable
 JetStream consumer (correlate.consumer, one per instance), replays the evidence
 into the same detection engine the sensors run, with the same detect.*

@@ -126,8 +126,8 @@ var oddFlags = map[detect.Technique]uint8{
 	detect.TechFIN: 0x01, detect.TechNULL: 0, detect.TechXmas: 0x29, detect.TechMaimon: 0x11, detect.TechACK: 0x10, detect.TechTCPOdd: 0x03,
 }
 
-// feed replays one record as the probe it was and, for a failure, the
-// answer that said so. The probe's source port and sequence number are
+// feed replays one record as the probe it was and the answer that said
+// what it was: a failure, or an accepted contact. The probe's source port and sequence number are
 // derived from the contact, so distinct sources never look like decoys
 // sending in lock-step, and one contact reported twice is one contact.
 func (c *Correlator) feed(r *Record) {
@@ -153,8 +153,12 @@ func (c *Correlator) feed(r *Record) {
 	if kind == detect.EvidenceOdd || (kind == detect.EvidenceSilent && (r.Proto == detect.ProtoICMP || r.Proto == detect.ProtoICMPv6)) {
 		return // left unanswered: the engine judges the silence itself
 	}
+	outcome := detect.Failed
+	if kind == detect.EvidenceAccepted {
+		outcome = detect.Succeeded
+	}
 	c.eng.Reply(&detect.Reply{Time: at, Prober: r.Src, Target: r.Dst, Proto: r.Proto,
-		ProberPort: sport, TargetPort: r.Port, Outcome: detect.Failed, AnswersProbe: true})
+		ProberPort: sport, TargetPort: r.Port, Outcome: outcome, AnswersProbe: true})
 	if at.Sub(c.tick) >= time.Second {
 		c.Tick(at)
 	}

@@ -3,7 +3,7 @@
 // threshold, yet the merged evidence shows it.
 //
 // A sensor with fleet.enabled exports each weighed first contact (refused,
-// weighed silent, a decoy, an odd probe left unanswered; see
+// weighed silent, a decoy, an odd probe left unanswered, accepted; see
 // detect.EvidenceSink) to an Exporter. The Exporter sheds what exceeds
 // max_rate records per second of packet time (a spoofed flood cannot make
 // a sensor flood the bus; what is shed is counted), and batches the rest

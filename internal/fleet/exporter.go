@@ -39,7 +39,8 @@ type Exporter struct {
 	log        *slog.Logger
 
 	mu        sync.Mutex
-	lim       limiter
+	lim       limiter // every record
+	limOK     limiter // accepted contacts, besides: at most a quarter of lim's rate
 	pending   []detect.Evidence
 	first     time.Time // packet time of the first pending record
 	openedAt  time.Time // wall time the pending batch was opened
@@ -63,6 +64,7 @@ func NewExporter(cfg Config, sensor string, out func(*render.Document), log *slo
 		out:        out,
 		log:        log.With("component", "fleet-evidence"),
 		lim:        newLimiter(cfg.MaxRate),
+		limOK:      newLimiter(acceptedRate(cfg.MaxRate)),
 		pending:    make([]detect.Evidence, 0, MaxBatchRecords),
 		byPart:     make(map[int]*Batch),
 	}
@@ -72,7 +74,7 @@ func NewExporter(cfg Config, sensor string, out func(*render.Document), log *slo
 func (x *Exporter) Evidence(ev *detect.Evidence) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if !x.lim.allow(ev.Time) {
+	if (ev.Kind == detect.EvidenceAccepted && !x.limOK.allow(ev.Time)) || !x.lim.allow(ev.Time) {
 		x.shed.Add(1)
 		return
 	}
@@ -85,6 +87,12 @@ func (x *Exporter) Evidence(ev *detect.Evidence) {
 	}
 	x.pending = append(x.pending, *ev)
 }
+
+// acceptedRate is the most accepted contacts a second: a quarter of
+// max_rate, so that a busy server's clients, accepted by the thousand,
+// leave three quarters of the evidence budget to failures. max_rate
+// bounds all records together.
+func acceptedRate(maxRate int) int { return max(1, maxRate/4) }
 
 // Flush closes the open batch, as at the end of a replay or on shutdown.
 func (x *Exporter) Flush() {
