@@ -11,13 +11,14 @@ import (
 // million live entries is vanishingly unlikely, and the cost of one (a
 // contact mistaken for a repeat) is a single undercounted probe.
 const (
-	kindContact   = 1 // (src, gen, dst, proto, port): a first contact
-	kindHostPorts = 2 // (src, gen, dst): distinct ports probed on that host
-	kindPortHosts = 3 // (src, gen, proto, port): distinct hosts probed on that port
-	kindFlow      = 4 // (a, aport, b, bport, proto): a flow seen opening
-	kindOrphan    = 7 // (src, gen, dst, proto, port): an outcome that arrived before its probe
-	kindAsk       = 8 // (dst): a neighbour ask for dst, and whether traffic to dst followed
-	kindLock      = 9 // lock-step probe slots (see lockstep)
+	kindContact   = 1  // (src, gen, dst, proto, port): a first contact
+	kindHostPorts = 2  // (src, gen, dst): distinct ports probed on that host
+	kindPortHosts = 3  // (src, gen, proto, port): distinct hosts probed on that port
+	kindFlow      = 4  // (a, aport, b, bport, proto): a flow seen opening
+	kindOrphan    = 7  // (src, gen, dst, proto, port): an outcome that arrived before its probe
+	kindAsk       = 8  // (dst): a neighbour ask for dst, and whether traffic to dst followed
+	kindLock      = 9  // lock-step probe slots (see lockstep)
+	kindBlock     = 10 // (src, gen, block of dst): failed port contacts in that network block (see blockOf)
 )
 
 // addrKey is an address split into two words for hashing.

@@ -54,9 +54,11 @@ func TestEvictedSourceIsNotJudged(t *testing.T) {
 func TestLateRefusalCountsOnce(t *testing.T) {
 	b := newBed(t, nil)
 	c, tg := ip("198.18.0.50"), ip("198.18.0.2")
-	for i := 0; i < 2; i++ { // two refusals elsewhere: the source gets answers
-		b.connect(c, nth("198.18.3.1", i), uint16(30000+i), 22, 1)
-		b.reply(c, nth("198.18.3.1", i), ProtoTCP, uint16(30000+i), 22, Failed)
+	// Two refusals elsewhere (in another network block: four failures
+	// in one block would map it, see blockOf): the source gets answers.
+	for i := 0; i < 2; i++ {
+		b.connect(c, nth("203.0.113.1", i), uint16(30000+i), 22, 1)
+		b.reply(c, nth("203.0.113.1", i), ProtoTCP, uint16(30000+i), 22, Failed)
 	}
 	b.connect(c, tg, 31000, 7001, 1)
 	b.connect(c, tg, 31001, 7002, 1)

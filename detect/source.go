@@ -63,9 +63,10 @@ type source struct {
 type srcFlags uint8
 
 const (
-	protected  srcFlags = 1 << iota // left probation (see sourceTable)
-	authorized                      // the policy has judged this episode's first contact
-	exceeded                        // a probe left the covering rule's scope
+	protected   srcFlags = 1 << iota // left probation (see sourceTable)
+	authorized                       // the policy has judged this episode's first contact
+	exceeded                         // a probe left the covering rule's scope
+	blockShaped                      // the block of its latest failure holds most of its failures (see shapeBy)
 )
 
 func (s *source) is(f srcFlags) bool { return s.flags&f != 0 }

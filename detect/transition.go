@@ -192,9 +192,14 @@ func (e *Engine) shapeBy(s *source, ref contactRef, now tsecs, d int) {
 	}
 	hk := hash5(kindHostPorts, s.key, s.gen, ref.dst, 0)
 	pk := hash5(kindPortHosts, s.key, s.gen, addrKey{}, uint64(ref.proto)<<16|uint64(ref.port))
+	bk := hash5(kindBlock, s.key, s.gen, blockOf(ref.dst), 0)
 	if d < 0 {
 		if s.portFailures > 0 {
 			s.portFailures--
+		}
+		if b := e.tab.find(bk, now); b != nil && b.n > 0 {
+			b.n--
+			s.set(blockShaped, blockHolds(b.n, s.portFailures))
 		}
 		if h := e.tab.find(hk, now); h != nil && h.sport > 0 {
 			h.sport--
@@ -215,4 +220,30 @@ func (e *Engine) shapeBy(s *source, ref contactRef, now tsecs, d int) {
 			s.maxFailHostsOnPort, s.maxFailPort = ph.seq, ref.port
 		}
 	}
+	b, _ := e.tab.upsert(bk, now, s.prio())
+	b.n++
+	s.set(blockShaped, blockHolds(b.n, s.portFailures))
+}
+
+// blockOf is the network block of a target: its /16 for IPv4, its /64
+// for IPv6. A scan of random ports on random hosts of a range (masscan
+// -p1-65535 over a /24 or a /16) maps no host and no port until it has
+// probed many times more than the range has hosts, yet its failures all
+// lie in the range. A peer-to-peer client's stale peers, the other source
+// of failures spread over hosts and ports alike, are spread over the
+// Internet's blocks. A /16 holds the common ranges and every /24 in them;
+// a LAN client's failures lie in its block too, but a client is weighed
+// by its successes first (see mostlyFailing), and a block only counts once
+// it holds several failures and at least half of them.
+func blockOf(k addrKey) addrKey {
+	if k.hi == 0 && k.lo>>32 == 0xffff {
+		return addrKey{0, k.lo &^ 0xffff}
+	}
+	return addrKey{k.hi, 0}
+}
+
+// blockHolds reports whether n failures in one block are a block's shape
+// among all failures: several, and at least half of them.
+func blockHolds(n, failures uint32) bool {
+	return n >= concentration && 2*n >= failures
 }

@@ -116,9 +116,10 @@ func (e *Engine) sweepsWithoutRepeat(s *source) bool {
 // together most of the failures — a scan's failures lie in the block it
 // maps (one host's ports, one port's hosts, or both), while a peer-to-peer
 // client's stale peers are spread over as many ports as peers, the few on a
-// client's default port among them.
+// client's default port among them — or most of them lie in one network
+// block, on whatever hosts and ports (see blockOf).
 func (s *source) shaped() bool {
-	if s.maxProtosOnHost >= concentration || s.ipproto > s.contacts/2 {
+	if s.maxProtosOnHost >= concentration || s.ipproto > s.contacts/2 || s.is(blockShaped) {
 		return true
 	}
 	ports, hosts := uint64(s.maxFailPortsOnHost), uint64(s.maxFailHostsOnPort)
@@ -143,6 +144,10 @@ func (s *source) shape() Action {
 		return ActionIPProtoScan
 	case s.hosts >= 2 && s.ports >= 2 && s.contacts >= 2*s.hosts && s.maxPortsOnHost < s.contacts &&
 		ports >= concentration && hosts >= concentration:
+		return ActionBlockscan
+	case s.is(blockShaped) && 2*uint64(ports)*uint64(hosts) < uint64(s.portFailures):
+		// Random ports of random hosts in one network block: no host and
+		// no port holds most failures (see shaped), the block does.
 		return ActionBlockscan
 	case hosts > ports:
 		return ActionPortsweep
