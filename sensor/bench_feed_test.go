@@ -1,0 +1,75 @@
+package sensor
+
+import (
+	"math/rand/v2"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/portsnare/portsnare/detect"
+)
+
+// BenchmarkFeed feeds the engine the events of a masscan-like scan (one
+// source, SYNs to random ports of random hosts of a /24, each refused at
+// once), in the pipeline's batches, with and without warming the table
+// buckets of each run of events first (see feed). Every
+// probe is a new contact, so the tables are read where the caches have
+// nothing: the case warming is for. One op is one event.
+func BenchmarkFeed(b *testing.B) {
+	const events = 1 << 20
+	batches := masscanBatches(events)
+	for _, warm := range []bool{false, true} {
+		name := "cold"
+		if warm {
+			name = "warm"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			var eng *detect.Engine
+			i := 0
+			for b.Loop() {
+				if i%len(batches) == 0 {
+					// Each pass over the events starts a fresh engine: the
+					// same probes again would be contacts made before.
+					b.StopTimer()
+					var err error
+					if eng, err = detect.New(detect.DefaultConfig(), func(*detect.Alert) {}); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+				}
+				bt := &batches[i%len(batches)]
+				n := bt.n
+				bt.feedWarm(eng, warm)
+				bt.n = n
+				i++
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(i*batchEvents), "ns/event")
+		})
+	}
+}
+
+// masscanBatches builds the scan's events, batchEvents to a batch.
+func masscanBatches(events int) []batch {
+	r := rand.New(rand.NewPCG(1, 2))
+	scanner := netip.MustParseAddr("198.18.0.9")
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	bs := make([]batch, events/batchEvents)
+	for i := range bs {
+		bt := &bs[i]
+		for j := 0; j < batchEvents-1; j += 2 {
+			at = at.Add(4 * time.Microsecond)
+			dst := netip.AddrFrom4([4]byte{10, 9, 0, byte(r.IntN(256))})
+			port := uint16(1 + r.IntN(65535))
+			seq := r.Uint32()
+			bt.ev[j] = event{kind: evProbe, probe: detect.Probe{Time: at, Src: scanner, Dst: dst, Proto: detect.ProtoTCP,
+				Technique: detect.TechSYN, SrcPort: 61000, DstPort: port, Seq: seq, Window: 1024, TTL: 255, Flags: 0x02}}
+			bt.ev[j+1] = event{kind: evReply, reply: detect.Reply{Time: at.Add(time.Microsecond), Prober: scanner, Target: dst,
+				Proto: detect.ProtoTCP, ProberPort: 61000, TargetPort: port, Outcome: detect.Failed, AnswersProbe: true}}
+		}
+		// The packet clock's tick, as the pipeline sends them.
+		bt.ev[batchEvents-1] = event{kind: evTick, probe: detect.Probe{Time: at}}
+		bt.n = batchEvents
+	}
+	return bs
+}
