@@ -52,13 +52,20 @@ func ensureEvidenceStream(ctx context.Context, js jetstream.JetStream, o Consume
 	return err
 }
 
+// BatchTaker takes decoded evidence batches, one at a time, in stream
+// order: a Correlator, or something that notes what one is handed (the
+// scale test checks that two instances split the records between them).
+type BatchTaker interface {
+	Add(*Batch)
+}
+
 // Consume takes the owned partitions' evidence through the durable
 // consumer, in stream order, and hands each batch to c, until ctx ends. A
 // batch is acknowledged once c has taken it; one that cannot be decoded is
 // terminated (logged, never redelivered). A restarted instance resumes
 // where its consumer stands. idle is called when no evidence came for a
 // while, with the wall time, so that the caller can let packet time move.
-func Consume(ctx context.Context, js jetstream.JetStream, o ConsumeOptions, c *Correlator, idle func()) error {
+func Consume(ctx context.Context, js jetstream.JetStream, o ConsumeOptions, c BatchTaker, idle func()) error {
 	log := o.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
