@@ -245,6 +245,9 @@ type ScanData struct {
 	PortsSample []uint16 `json:"ports_sample"`
 	HostsSample []string `json:"hosts_sample"`
 	Sources     []string `json:"sources,omitempty"`
+	// SourcesTotal, on a fleet campaign alert, counts all its sources:
+	// Sources names only the first of them.
+	SourcesTotal int `json:"sources_total,omitempty"`
 	// Episodes, on a distributed scan, are the episode ids of participants
 	// also alerted on their own.
 	Episodes []string `json:"episodes,omitempty"`

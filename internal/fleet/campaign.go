@@ -54,10 +54,11 @@ func (p pattern) key() string {
 // campaign is one pattern's sources within the window.
 type campaign struct {
 	key      string
+	gen      uint64 // this campaign among all the tracker has followed: a source counted in it knows it by this
 	pat      pattern
 	tech     string
 	members  map[netip.Addr]time.Time // source → packet time of its latest record
-	counted  int                      // members beyond maxCampaignMembers: counted, not kept
+	counted  int                      // sources beyond maxCampaignMembers: counted, not kept
 	sensors  []string
 	targets  map[netip.Addr]struct{}
 	sample   []netip.Addr // the first targets, for the alert
@@ -77,6 +78,7 @@ type campaigns struct {
 	min    int
 	c      *lru.Cache[string, *campaign]
 	emit   func(*campaign, detect.Phase, time.Time, detect.EndReason)
+	gens   uint64 // campaigns made so far
 }
 
 func newCampaigns(window time.Duration, minSources int, emit func(*campaign, detect.Phase, time.Time, detect.EndReason)) *campaigns {
@@ -120,7 +122,8 @@ func (t *campaigns) note(src netip.Addr, s *fleetSource, sensor string, r *Recor
 	at := r.Time()
 	cp, ok := t.c.Get(key)
 	if !ok {
-		cp = &campaign{key: key, pat: pattern{Tool: s.patTool, Ports: slices.Clone(s.ports)}, tech: r.Tech,
+		t.gens++
+		cp = &campaign{key: key, gen: t.gens, pat: pattern{Tool: s.patTool, Ports: slices.Clone(s.ports)}, tech: r.Tech,
 			members: map[netip.Addr]time.Time{}, targets: map[netip.Addr]struct{}{}, start: at, firstSrc: src}
 		t.c.Add(key, cp)
 	}
@@ -145,7 +148,13 @@ func (t *campaigns) note(src netip.Addr, s *fleetSource, sensor string, r *Recor
 		return
 	}
 	if len(cp.members) >= maxCampaignMembers {
-		cp.counted++
+		// Counted once, not per record: the source remembers the
+		// campaign that counts it (while the correlator remembers the
+		// source).
+		if s.countedIn != cp.gen {
+			s.countedIn = cp.gen
+			cp.counted++
+		}
 		return
 	}
 	cp.members[src] = at

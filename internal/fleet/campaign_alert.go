@@ -13,7 +13,8 @@ import (
 // campaignAlert renders campaign cp at phase as a fleet alert. A campaign
 // has no one source: source.ip is the first member to join, and the
 // members are named in portsnare.scan.sources (the first
-// maxCampaignNamed by address) with their count in the message.
+// maxCampaignNamed by address); portsnare.scan.sources_total and the
+// message count them all.
 func (c *Correlator) campaignAlert(cp *campaign, phase detect.Phase, at time.Time, reason detect.EndReason) {
 	members := make([]netip.Addr, 0, len(cp.members))
 	for m := range cp.members {
@@ -68,7 +69,7 @@ func (c *Correlator) campaignAlert(cp *campaign, phase detect.Phase, at time.Tim
 				Probes: cp.records, Contacts: uint32(min(cp.records, 1<<32-1)), Ports: uint32(len(cp.pat.Ports)),
 				Hosts: uint32(len(cp.targets)), Failed: uint32(min(cp.failed, 1<<32-1)),
 				Reason:      fmt.Sprintf("%d sources (at least %d) with tool %s probed the same ports within %s", total, c.cfg.CampaignMinSources, cp.pat.Tool, c.cfg.CampaignWindow),
-				PortsSample: portsSample, HostsSample: targets, Sources: named, EndReason: reason},
+				PortsSample: portsSample, HostsSample: targets, Sources: named, SourcesTotal: total, EndReason: reason},
 			Fleet: &detect.FleetData{Sensors: slices.Sorted(slices.Values(cp.sensors)), Targets: targets,
 				TargetsTotal: len(cp.targets), Records: cp.records},
 		},

@@ -1,6 +1,8 @@
 package fleet
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -173,6 +175,49 @@ func TestCampaignCapsNames(t *testing.T) {
 		t.Errorf("%d sources named, first %s; want %d from 203.0.113.0", len(sc.Sources), sc.Sources[0], maxCampaignNamed)
 	}
 	if want := "zmap campaign: 40 sources probed 22/tcp,2222/tcp on 2 hosts"; !strings.HasPrefix(ends[0].Message, want) {
+		t.Errorf("message %q, want it to start %q", ends[0].Message, want)
+	}
+	// The count is a field of its own, in either format, not only words
+	// in the message.
+	if sc.SourcesTotal != 40 {
+		t.Errorf("portsnare.scan.sources_total %d, want 40", sc.SourcesTotal)
+	}
+	ocsf, err := render.Render(ends[0], render.OCSF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Unmapped struct {
+			Portsnare struct {
+				Scan struct {
+					SourcesTotal int `json:"sources_total"`
+				} `json:"scan"`
+			} `json:"portsnare"`
+		} `json:"unmapped"`
+	}
+	if err := json.Unmarshal(ocsf, &doc); err != nil || doc.Unmapped.Portsnare.Scan.SourcesTotal != 40 {
+		t.Errorf("OCSF unmapped.portsnare.scan.sources_total %d (%v), want 40", doc.Unmapped.Portsnare.Scan.SourcesTotal, err)
+	}
+}
+
+// Beyond the members a campaign keeps by address, sources are counted,
+// each once however many records it sends.
+func TestCampaignCountsSourcesBeyondThoseKept(t *testing.T) {
+	c, alerts := campaignCorrelator(t)
+	const n = maxCampaignMembers + 76
+	for i := range n {
+		src := netip.AddrFrom4([4]byte{100, 64, byte(i >> 8), byte(i)})
+		c.Add(sweepBatch("edge-a", src, "masscan", t0.Add(time.Duration(i)*100*time.Millisecond), 3, 3389))
+	}
+	c.Flush(t0.Add(time.Hour))
+	_, ends := campaignAlerts(t, *alerts)
+	if len(ends) != 1 {
+		t.Fatalf("%d campaign ends, want one", len(ends))
+	}
+	if sc := ends[0].Portsnare.Scan; sc.SourcesTotal != n || len(sc.Sources) != maxCampaignNamed {
+		t.Errorf("sources_total %d with %d named, want %d with %d", sc.SourcesTotal, len(sc.Sources), n, maxCampaignNamed)
+	}
+	if want := fmt.Sprintf("masscan campaign: %d sources", n); !strings.HasPrefix(ends[0].Message, want) {
 		t.Errorf("message %q, want it to start %q", ends[0].Message, want)
 	}
 }

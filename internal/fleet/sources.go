@@ -29,6 +29,7 @@ type fleetSource struct {
 	ports     []uint32 // proto<<16 | port probed, ascending, at most maxPatternPorts+1
 	patTool   string   // the tool of its pattern when the campaign key was made
 	campaign  string   // the key of the campaign pattern the source follows, or ""
+	countedIn uint64   // the campaign (its gen) counting the source beyond the members it keeps, or 0
 }
 
 // sources is the bounded table of fleetSource, least recently used out
