@@ -226,6 +226,15 @@ type Allowlist struct {
 	// Flagged: an authorized scanner touched a decoy. Still suppressed, but
 	// worth a look: scanners rarely need to.
 	Flagged bool `json:"flagged,omitempty"`
+	// Rules, Sources and SourcesTotal are for an alert of many sources (a
+	// fleet campaign), some of which rules cover: Rules names every such
+	// rule (Rule is that of the first source authorized), Sources the
+	// sources authorized — covered, and within their rule's scope — the
+	// first by address, and SourcesTotal counts them all. Exceeded then
+	// says that a covered source left its rule's scope.
+	Rules        []string `json:"rules,omitempty"`
+	Sources      []string `json:"sources,omitempty"`
+	SourcesTotal int      `json:"sources_total,omitempty"`
 }
 
 // ScanData summarises what the episode has probed so far.

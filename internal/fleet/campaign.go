@@ -57,8 +57,8 @@ type campaign struct {
 	gen      uint64 // this campaign among all the tracker has followed: a source counted in it knows it by this
 	pat      pattern
 	tech     string
-	members  map[netip.Addr]time.Time // source → packet time of its latest record
-	counted  int                      // sources beyond maxCampaignMembers: counted, not kept
+	members  map[netip.Addr]member // the sources kept, by address
+	counted  int                   // sources beyond maxCampaignMembers: counted, not kept
 	sensors  []string
 	targets  map[netip.Addr]struct{}
 	sample   []netip.Addr // the first targets, for the alert
@@ -69,6 +69,12 @@ type campaign struct {
 	raised   bool
 	id       string // episode id, once raised
 	firstSrc netip.Addr
+
+	// The allowlist (see allowlist.go): the rules covering its sources,
+	// at most maxCampaignRules, and of the sources counted beyond the
+	// members, how many a rule covers and how many are authorized.
+	rules                       []string
+	countedCovered, countedAuth int
 }
 
 // campaigns follows the patterns of the correlator's sources and raises a
@@ -124,7 +130,7 @@ func (t *campaigns) note(src netip.Addr, s *fleetSource, sensor string, r *Recor
 	if !ok {
 		t.gens++
 		cp = &campaign{key: key, gen: t.gens, pat: pattern{Tool: s.patTool, Ports: slices.Clone(s.ports)}, tech: r.Tech,
-			members: map[netip.Addr]time.Time{}, targets: map[netip.Addr]struct{}{}, start: at, firstSrc: src}
+			members: map[netip.Addr]member{}, targets: map[netip.Addr]struct{}{}, start: at, firstSrc: src}
 		t.c.Add(key, cp)
 	}
 	cp.records++
@@ -143,8 +149,9 @@ func (t *campaigns) note(src netip.Addr, s *fleetSource, sensor string, r *Recor
 			cp.sample = append(cp.sample, r.Dst)
 		}
 	}
-	if _, member := cp.members[src]; member {
-		cp.members[src] = at
+	cp.noteRule(s.rule)
+	if _, kept := cp.members[src]; kept {
+		cp.members[src] = memberOf(s, at)
 		return
 	}
 	if len(cp.members) >= maxCampaignMembers {
@@ -152,25 +159,36 @@ func (t *campaigns) note(src netip.Addr, s *fleetSource, sensor string, r *Recor
 		// campaign that counts it (while the correlator remembers the
 		// source).
 		if s.countedIn != cp.gen {
-			s.countedIn = cp.gen
+			s.countedIn, s.countedAuth = cp.gen, s.authorized()
 			cp.counted++
+			if s.rule != "" {
+				cp.countedCovered++
+			}
+			if s.countedAuth {
+				cp.countedAuth++
+			}
+		} else if s.countedAuth && !s.authorized() {
+			// It left its rule's scope since (a verdict only ever
+			// changes that way).
+			s.countedAuth = false
+			cp.countedAuth--
 		}
 		return
 	}
-	cp.members[src] = at
+	cp.members[src] = memberOf(s, at)
 	if cp.raised {
 		return
 	}
 	// Not yet raised: only sources active within the window count.
-	for m, last := range cp.members {
-		if at.Sub(last) > t.window {
+	for m, st := range cp.members {
+		if at.Sub(st.last) > t.window {
 			delete(cp.members, m)
 		}
 	}
 	cp.start, cp.firstSrc = at, src
-	for m, last := range cp.members {
-		if last.Before(cp.start) || (last.Equal(cp.start) && m.Less(cp.firstSrc)) {
-			cp.start, cp.firstSrc = last, m
+	for m, st := range cp.members {
+		if st.last.Before(cp.start) || (st.last.Equal(cp.start) && m.Less(cp.firstSrc)) {
+			cp.start, cp.firstSrc = st.last, m
 		}
 	}
 	if len(cp.members) >= t.min {

@@ -14,7 +14,8 @@ import (
 // has no one source: source.ip is the first member to join, and the
 // members are named in portsnare.scan.sources (the first
 // maxCampaignNamed by address); portsnare.scan.sources_total and the
-// message count them all.
+// message count them all. The allowlist's say is in portsnare.suppressed
+// and portsnare.allowlist (see campaignAllowlist).
 func (c *Correlator) campaignAlert(cp *campaign, phase detect.Phase, at time.Time, reason detect.EndReason) {
 	members := make([]netip.Addr, 0, len(cp.members))
 	for m := range cp.members {
@@ -50,6 +51,7 @@ func (c *Correlator) campaignAlert(cp *campaign, phase detect.Phase, at time.Tim
 		}
 	}
 	related := append([]string{}, named...)
+	allow, suppressed := campaignAllowlist(cp, members, total)
 	a := &detect.Alert{
 		Timestamp: at,
 		Message: fmt.Sprintf("%s campaign: %d sources probed %s on %d hosts within %s (%s)",
@@ -64,7 +66,7 @@ func (c *Correlator) campaignAlert(cp *campaign, phase detect.Phase, at time.Tim
 		Threat: detect.Threat{Framework: "MITRE ATT&CK", Technique: detect.ThreatTechnique{
 			ID: []string{"T1595"}, Name: []string{"Active Scanning"}}},
 		Observer: detect.Observer{Type: ObserverType, Product: "portsnare", Hostname: c.cfg.Name},
-		Portsnare: detect.PortsnareData{Phase: phase, Episode: cp.id,
+		Portsnare: detect.PortsnareData{Phase: phase, Episode: cp.id, Suppressed: suppressed, Allowlist: allow,
 			Scan: detect.ScanData{Technique: cp.tech, Order: "unknown", Tool: cp.pat.Tool,
 				Probes: cp.records, Contacts: uint32(min(cp.records, 1<<32-1)), Ports: uint32(len(cp.pat.Ports)),
 				Hosts: uint32(len(cp.targets)), Failed: uint32(min(cp.failed, 1<<32-1)),
@@ -73,6 +75,9 @@ func (c *Correlator) campaignAlert(cp *campaign, phase detect.Phase, at time.Tim
 			Fleet: &detect.FleetData{Sensors: slices.Sorted(slices.Values(cp.sensors)), Targets: targets,
 				TargetsTotal: len(cp.targets), Records: cp.records},
 		},
+	}
+	if allow != nil && !suppressed && allow.SourcesTotal > 0 {
+		a.Message += fmt.Sprintf("; %d of them authorized (allowlist %s)", allow.SourcesTotal, strings.Join(allow.Rules, ", "))
 	}
 	if a.Portsnare.Scan.HostsSample == nil {
 		a.Portsnare.Scan.HostsSample = []string{}

@@ -47,18 +47,23 @@ type CorrelatorStats struct {
 // evidence packet time, and turns its alerts into fleet alerts. It is not
 // safe for concurrent use: one goroutine feeds it (see Consume).
 type Correlator struct {
-	cfg   CorrelateConfig
-	eng   *detect.Engine
-	srcs  *sources
-	camps *campaigns // nil: campaigns off
-	out   func(*detect.Alert)
-	tick  time.Time // packet time of the engine's last Tick
-	stats struct{ batches, records, alerts, single, alerted, campaigns atomic.Uint64 }
+	cfg    CorrelateConfig
+	eng    *detect.Engine
+	policy detect.Policy // nil: no allowlist
+	probe  detect.Probe  // the record being fed, as a probe: kept here, so that the policy's pointer to it escapes nothing
+	srcs   *sources
+	camps  *campaigns // nil: campaigns off
+	out    func(*detect.Alert)
+	tick   time.Time // packet time of the engine's last Tick
+	stats  struct{ batches, records, alerts, single, alerted, campaigns atomic.Uint64 }
 }
 
 // NewCorrelator returns a correlator running an engine with dcfg (the
 // sensors' thresholds) and policy (the allowlist, fleet-wide: nil for
-// none), handing fleet alerts to out.
+// none), handing fleet alerts to out. The policy judges the engine's
+// first contacts, and every record for the campaigns (see allowlist.go):
+// a policy that accounts for what it is asked (allowlist.Coverage) would
+// count a record twice, so portsnare correlate passes the plain list.
 func NewCorrelator(cfg CorrelateConfig, dcfg detect.Config, policy detect.Policy, out func(*detect.Alert)) (*Correlator, error) {
 	c := &Correlator{cfg: cfg, out: out, srcs: newSources(dcfg.MaxSources)}
 	dcfg.Sensor = FleetSensor
@@ -69,6 +74,7 @@ func NewCorrelator(cfg CorrelateConfig, dcfg detect.Config, policy detect.Policy
 	}
 	if policy != nil {
 		eng.SetPolicy(policy)
+		c.policy = policy
 	}
 	c.eng = eng
 	if cfg.CampaignMinSources > 0 {
@@ -84,10 +90,14 @@ func (c *Correlator) Add(b *Batch) {
 		r := &b.Records[i]
 		c.stats.records.Add(1)
 		s := c.srcs.note(b.Sensor, r)
+		p := c.probeOf(r)
+		if c.policy != nil {
+			s.authorize(c.policy, p) // for campaigns: the engine judges its own sources
+		}
 		if c.camps != nil {
 			c.camps.note(r.Src, s, b.Sensor, r)
 		}
-		c.feed(r)
+		c.feed(r, p)
 	}
 }
 
@@ -126,19 +136,18 @@ var oddFlags = map[detect.Technique]uint8{
 	detect.TechFIN: 0x01, detect.TechNULL: 0, detect.TechXmas: 0x29, detect.TechMaimon: 0x11, detect.TechACK: 0x10, detect.TechTCPOdd: 0x03,
 }
 
-// feed replays one record as the probe it was and the answer that said
-// what it was: a failure, or an accepted contact. The probe's source port and sequence number are
-// derived from the contact, so distinct sources never look like decoys
-// sending in lock-step, and one contact reported twice is one contact.
-func (c *Correlator) feed(r *Record) {
+// probeOf makes record r the probe it was, in c.probe. Its source port
+// and sequence number are derived from the contact, so distinct sources
+// never look like decoys sending in lock-step, and one contact reported
+// twice is one contact.
+func (c *Correlator) probeOf(r *Record) *detect.Probe {
 	tech, _ := detect.ParseTechnique(r.Tech)
-	kind, _ := detect.ParseEvidenceKind(r.Kind)
-	at := r.Time()
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%s|%s|%d|%d", r.Src, r.Dst, r.Proto, r.Port)
 	sum := h.Sum64()
 	sport, seq := uint16(32768+sum%28000), uint32(sum>>32)
-	p := detect.Probe{Time: at, Src: r.Src, Dst: r.Dst, Proto: r.Proto, Technique: tech,
+	p := &c.probe
+	*p = detect.Probe{Time: r.Time(), Src: r.Src, Dst: r.Dst, Proto: r.Proto, Technique: tech,
 		SrcPort: sport, DstPort: r.Port, Seq: seq, Flags: 0x02, TTL: 64}
 	if tech == detect.TechHoneyport || tech == detect.TechTCPUnseen {
 		p.Technique = detect.TechSYN
@@ -149,7 +158,15 @@ func (c *Correlator) feed(r *Record) {
 	if r.Proto != detect.ProtoTCP {
 		p.Flags = 0
 	}
-	c.eng.Probe(&p)
+	return p
+}
+
+// feed replays record r as its probe p and the answer that said what it
+// was: a failure, or an accepted contact.
+func (c *Correlator) feed(r *Record, p *detect.Probe) {
+	kind, _ := detect.ParseEvidenceKind(r.Kind)
+	at, sport := p.Time, p.SrcPort
+	c.eng.Probe(p)
 	if kind == detect.EvidenceOdd || (kind == detect.EvidenceSilent && (r.Proto == detect.ProtoICMP || r.Proto == detect.ProtoICMPv6)) {
 		return // left unanswered: the engine judges the silence itself
 	}

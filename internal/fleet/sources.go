@@ -15,8 +15,9 @@ const (
 )
 
 // fleetSource is what the engine does not keep of a source: which sensors
-// saw it, which targets, their own alert episodes of it, its tools, and
-// whether its fleet episode has been published or withheld.
+// saw it, which targets, their own alert episodes of it, its tools,
+// whether its fleet episode has been published or withheld, and the
+// allowlist's verdict on it.
 type fleetSource struct {
 	sensors   []string
 	targets   []netip.Addr
@@ -30,6 +31,14 @@ type fleetSource struct {
 	patTool   string   // the tool of its pattern when the campaign key was made
 	campaign  string   // the key of the campaign pattern the source follows, or ""
 	countedIn uint64   // the campaign (its gen) counting the source beyond the members it keeps, or 0
+
+	// The allowlist's verdict (see allowlist.go): judged at the first
+	// record, the rule covering the source then, and whether a record
+	// left its scope since; and whether the campaign counting it counts
+	// it as authorized.
+	judged, exceeded bool
+	rule             string
+	countedAuth      bool
 }
 
 // sources is the bounded table of fleetSource, least recently used out
