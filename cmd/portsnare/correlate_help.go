@@ -22,8 +22,8 @@ is left to that sensor: the fleet does not raise it again.
 CAMPAIGNS
   Many sources sharing one tool fingerprint and one target pattern are one
   campaign: a campaign alert (<nats.subject_prefix>.alert.fleet.campaign) names
-  its sources (the first 32 by address; the message counts them all), sensors,
-  ports and targets. The pattern is the tool the source's probes point to
+  its sources (the first 32 by address; portsnare.scan.sources_total and the
+  message count them all), sensors, ports and targets. The pattern is the tool the source's probes point to
   (nmap, masscan, zmap) and the exact set of ports, with their protocol, it
   probed (at most 16: a source probing more is a port scan). When at least
   correlate.campaign_min_sources (5) sources with one pattern have each sent
@@ -32,6 +32,12 @@ CAMPAIGNS
   with no tool named is in no campaign. Each instance judges the sources of the
   partitions it owns, so with several instances a campaign may be raised by
   each, naming its share.
+
+  The allowlist applies to each source of a campaign as to a sensor's episode.
+  A campaign whose sources are all authorized is published suppressed (to
+  .suppressed.fleet.campaign), never dropped; one mixing authorized sources and
+  others is an alert whose portsnare.allowlist names the rules, the authorized
+  sources and their count (rules, sources, sources_total).
 
 SCALE-OUT
   A source's evidence always goes to one partition (fleet.partitions, which

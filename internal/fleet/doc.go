@@ -15,7 +15,11 @@
 // A partition is a hash of the source (an IPv6 source's /64) modulo the
 // number of partitions: every sensor puts one source's evidence in the same
 // partition, so the correlator instance that owns the partition sees all
-// of it, and a source's state lives in one place.
+// of it, and a source's state lives in one place. Instances owning
+// disjoint partitions thus raise, between them, the alerts on single
+// sources that one instance owning all would (scale_test.go checks it);
+// patterns across sources (campaigns, distributed scans) each instance
+// judges on its own share.
 //
 // The Correlator (portsnare correlate) consumes the partitions it owns
 // through a durable JetStream consumer and replays the evidence into a
@@ -25,7 +29,10 @@
 // naming every sensor and target involved. Beside the engine, it follows
 // campaigns: at least campaign_min_sources sources with one tool and one
 // port set, each active within campaign_window of packet time, become one
-// campaign alert naming them (see campaign.go).
+// campaign alert naming them and counting them all (see campaign.go). The
+// allowlist judges the engine's sources, and the campaigns' source by
+// source: a campaign of authorized sources only is suppressed, one that
+// mixes them names the authorized (see allowlist.go).
 //
 // Files, by job:
 //
@@ -38,5 +45,12 @@
 //	sources.go    what the correlator knows of a source beyond the engine
 //	campaign.go   many sources, one tool and port set: the campaign tracker
 //	campaign_alert.go  a campaign as an alert
+//	allowlist.go  the allowlist's verdict on a source and on a campaign
 //	consume.go    the JetStream side of the correlator
+//
+// Tests beside the unit tests: scale_test.go (two instances sharing the
+// partitions against one owning all, through an embedded server),
+// flood_test.go (a line-rate flood's evidence stays within max_rate's
+// bound), bench_test.go (records a second a correlator takes; evidence
+// bytes under a flood).
 package fleet
