@@ -33,8 +33,8 @@ func floodEvidence(ev *detect.Evidence, i int, at time.Time) {
 
 // floodCounter is an exporter's output that counts what it is handed.
 type floodCounter struct {
-	docs, bytes, records int
-	maxBatch             int // records in the largest batch
+	docs, bytes int
+	maxBatch    int // records in the largest batch
 }
 
 func (f *floodCounter) publish(d *render.Document) {
