@@ -53,22 +53,23 @@ func (p pattern) key() string {
 
 // campaign is one pattern's sources within the window.
 type campaign struct {
-	key      string
-	gen      uint64 // this campaign among all the tracker has followed: a source counted in it knows it by this
-	pat      pattern
-	tech     string
-	members  map[netip.Addr]member // the sources kept, by address
-	counted  int                   // sources beyond maxCampaignMembers: counted, not kept
-	sensors  []string
-	targets  map[netip.Addr]struct{}
-	sample   []netip.Addr // the first targets, for the alert
-	records  uint64
-	failed   uint64    // records of refused, silent and decoy contacts (not odd probes)
-	start    time.Time // packet time of the earliest member's join
-	last     time.Time // packet time of the latest member record
-	raised   bool
-	id       string // episode id, once raised
-	firstSrc netip.Addr
+	key       string
+	gen       uint64 // this campaign among all the tracker has followed: a source counted in it knows it by this
+	pat       pattern
+	tech      string
+	members   map[netip.Addr]member // the sources kept, by address
+	counted   int                   // sources beyond maxCampaignMembers: counted, not kept
+	sensors   []string
+	targets   map[netip.Addr]struct{}
+	sample    []netip.Addr // the first targets, for the alert
+	records   uint64
+	failed    uint64    // records of refused, silent and decoy contacts (not odd probes)
+	succeeded uint64    // records of accepted contacts
+	start     time.Time // packet time of the earliest member's join
+	last      time.Time // packet time of the latest member record
+	raised    bool
+	id        string // episode id, once raised
+	firstSrc  netip.Addr
 
 	// The allowlist (see allowlist.go): the rules covering its sources,
 	// at most maxCampaignRules, and of the sources counted beyond the
@@ -134,7 +135,11 @@ func (t *campaigns) note(src netip.Addr, s *fleetSource, sensor string, r *Recor
 		t.c.Add(key, cp)
 	}
 	cp.records++
-	if r.Kind != "odd" {
+	switch r.Kind {
+	case "odd": // unanswered, and no failure: evidence of its own
+	case "accepted":
+		cp.succeeded++
+	default:
 		cp.failed++
 	}
 	if at.After(cp.last) {

@@ -69,7 +69,7 @@ func (c *Correlator) campaignAlert(cp *campaign, phase detect.Phase, at time.Tim
 		Portsnare: detect.PortsnareData{Phase: phase, Episode: cp.id, Suppressed: suppressed, Allowlist: allow,
 			Scan: detect.ScanData{Technique: cp.tech, Order: "unknown", Tool: cp.pat.Tool,
 				Probes: cp.records, Contacts: uint32(min(cp.records, 1<<32-1)), Ports: uint32(len(cp.pat.Ports)),
-				Hosts: uint32(len(cp.targets)), Failed: uint32(min(cp.failed, 1<<32-1)),
+				Hosts: uint32(len(cp.targets)), Failed: uint32(min(cp.failed, 1<<32-1)), Succeeded: uint32(min(cp.succeeded, 1<<32-1)),
 				Reason:      fmt.Sprintf("%d sources (at least %d) with tool %s probed the same ports within %s", total, c.cfg.CampaignMinSources, cp.pat.Tool, c.cfg.CampaignWindow),
 				PortsSample: portsSample, HostsSample: targets, Sources: named, SourcesTotal: total, EndReason: reason},
 			Fleet: &detect.FleetData{Sensors: slices.Sorted(slices.Values(cp.sensors)), Targets: targets,

@@ -221,3 +221,22 @@ func TestCampaignCountsSourcesBeyondThoseKept(t *testing.T) {
 		t.Errorf("message %q, want it to start %q", ends[0].Message, want)
 	}
 }
+
+// Accepted contacts, which sensors export beside failures, are counted as
+// succeeded in a campaign, not as failed.
+func TestCampaignCountsAcceptedContactsAsSucceeded(t *testing.T) {
+	c, alerts := campaignCorrelator(t)
+	for i := range 5 {
+		b := sweepBatch("edge-a", netip.AddrFrom4([4]byte{203, 0, 113, byte(10 + i)}), "zmap", t0.Add(time.Duration(i)*time.Second), 4, 23)
+		b.Records[0].Kind = "accepted"
+		c.Add(b)
+	}
+	c.Flush(t0.Add(time.Hour))
+	_, ends := campaignAlerts(t, *alerts)
+	if len(ends) != 1 {
+		t.Fatalf("%d campaign ends, want one", len(ends))
+	}
+	if sc := ends[0].Portsnare.Scan; sc.Probes != 20 || sc.Failed != 15 || sc.Succeeded != 5 {
+		t.Errorf("probes %d, failed %d, succeeded %d; want 20, 15, 5", sc.Probes, sc.Failed, sc.Succeeded)
+	}
+}
