@@ -20,18 +20,20 @@ import (
 	"github.com/portsnare/portsnare/sensor/publish"
 )
 
-// contact is one first contact a sensor sees, refused by its target.
-type contact struct {
+// seen is one first contact a sensor sees: refused by its target, or
+// accepted.
+type seen struct {
 	at       time.Time
 	src, dst netip.Addr
 	port     uint16
 	nmap     bool // nmap's SYN (window 1024, MSS only): the tool is named
+	accepted bool
 }
 
 // see feeds the sensor's engine the contacts, in packet time, each SYN
-// answered by a RST.
-func (s *fleetSensor) see(cs []contact) {
-	slices.SortStableFunc(cs, func(a, b contact) int { return a.at.Compare(b.at) })
+// answered by a RST or a SYN-ACK.
+func (s *fleetSensor) see(cs []seen) {
+	slices.SortStableFunc(cs, func(a, b seen) int { return a.at.Compare(b.at) })
 	for i, c := range cs {
 		p := detect.Probe{Time: c.at, Src: c.src, Dst: c.dst, Proto: detect.ProtoTCP, Technique: detect.TechSYN,
 			SrcPort: 40000 + uint16(i), DstPort: c.port, Seq: uint32(7919 * (i + 1)), Flags: 0x02, TTL: 52, Window: 64240}
@@ -39,14 +41,18 @@ func (s *fleetSensor) see(cs []contact) {
 			p.Window, p.FP = 1024, detect.FPMSSOnly
 		}
 		s.eng.Probe(&p)
+		out := detect.Failed
+		if c.accepted {
+			out = detect.Succeeded
+		}
 		s.eng.Reply(&detect.Reply{Time: c.at.Add(time.Millisecond), Prober: c.src, Target: c.dst, Proto: detect.ProtoTCP,
-			ProberPort: p.SrcPort, TargetPort: c.port, Outcome: detect.Failed, AnswersProbe: true})
+			ProberPort: p.SrcPort, TargetPort: c.port, Outcome: out, AnswersProbe: true})
 	}
 }
 
 // scaleScenario is what three sensors see: scanners each spread so thinly
 // over the sensors that none alerts alone, and background sources, each
-// refused twice on one sensor. Half the scanners fall in partitions 0-7,
+// refused twice on one sensor, and every third also accepted once. Half the scanners fall in partitions 0-7,
 // half in 8-15, so that both instances of a split have scans to judge.
 // Every scanner has its own port set, and every background source its own
 // targets: campaigns and distributed scans — patterns across sources,
@@ -54,12 +60,12 @@ func (s *fleetSensor) see(cs []contact) {
 // scenario is about.
 type scaleScenario struct {
 	scanners []netip.Addr // as the alerts name them (an IPv6 scanner by its /64)
-	contacts map[string][]contact
+	contacts map[string][]seen
 }
 
 func newScaleScenario(t *testing.T, partitions int) *scaleScenario {
 	t.Helper()
-	sc := &scaleScenario{contacts: map[string][]contact{}}
+	sc := &scaleScenario{contacts: map[string][]seen{}}
 	sensors := []string{"edge-a", "edge-b", "edge-c"}
 	half := partitions / 2
 	var low, high []netip.Addr
@@ -85,7 +91,7 @@ func newScaleScenario(t *testing.T, partitions int) *scaleScenario {
 				from = netip.AddrFrom16(b)
 			}
 			for k := range 3 {
-				c := contact{at: start.Add(time.Duration(3*j+k) * 50 * time.Millisecond), src: from, nmap: true}
+				c := seen{at: start.Add(time.Duration(3*j+k) * 50 * time.Millisecond), src: from, nmap: true}
 				if i%2 == 0 { // a vertical scan of one host: 3 ports on each sensor, 9 in all
 					c.dst, c.port = netip.AddrFrom4([4]byte{198, 18, 10, byte(i)}), uint16(1000*(i+1)+3*j+k)
 				} else { // a sweep of one port: 3 hosts behind each sensor
@@ -103,8 +109,11 @@ func newScaleScenario(t *testing.T, partitions int) *scaleScenario {
 		dst := netip.AddrFrom4([4]byte{198, 19, byte(i / 250), byte(1 + i%250)})
 		at := t0.Add(time.Duration(i) * 100 * time.Millisecond)
 		sensor := sensors[i%3]
-		sc.contacts[sensor] = append(sc.contacts[sensor], contact{at: at, src: src, dst: dst, port: 443},
-			contact{at: at.Add(time.Second), src: src, dst: dst, port: 8443})
+		sc.contacts[sensor] = append(sc.contacts[sensor], seen{at: at, src: src, dst: dst, port: 443},
+			seen{at: at.Add(time.Second), src: src, dst: dst, port: 8443})
+		if i%3 == 0 {
+			sc.contacts[sensor] = append(sc.contacts[sensor], seen{at: at.Add(2 * time.Second), src: src, dst: dst, port: 80, accepted: true})
+		}
 	}
 	return sc
 }
@@ -144,7 +153,7 @@ func alertKey(a *detect.Alert) string {
 	return fmt.Sprintf("%s %s %s %s sensors=%v targets=%v", a.Event.ID, a.Event.Action, a.Portsnare.Phase, a.Source.IP, sensors, targets)
 }
 
-// instance runs one correlator on the partitions parts until its
+// runInstance runs one correlator on the partitions parts until its
 // consumer has taken everything there is, and returns what it took and
 // raised.
 func runInstance(t *testing.T, ctx context.Context, js jetstream.JetStream, name, parts string) (*takeLog, []*detect.Alert) {
