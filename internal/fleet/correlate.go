@@ -2,7 +2,6 @@ package fleet
 
 import (
 	"fmt"
-	"hash/fnv"
 	"net/netip"
 	"slices"
 	"sync/atomic"
@@ -142,9 +141,7 @@ var oddFlags = map[detect.Technique]uint8{
 // twice is one contact.
 func (c *Correlator) probeOf(r *Record) *detect.Probe {
 	tech, _ := detect.ParseTechnique(r.Tech)
-	h := fnv.New64a()
-	fmt.Fprintf(h, "%s|%s|%d|%d", r.Src, r.Dst, r.Proto, r.Port)
-	sum := h.Sum64()
+	sum := contactHash(r)
 	sport, seq := uint16(32768+sum%28000), uint32(sum>>32)
 	p := &c.probe
 	*p = detect.Probe{Time: r.Time(), Src: r.Src, Dst: r.Dst, Proto: r.Proto, Technique: tech,
@@ -229,4 +226,23 @@ func (c *Correlator) publish(a *detect.Alert, s *fleetSource) {
 	}
 	c.stats.alerts.Add(1)
 	c.out(a)
+}
+
+// contactHash is an FNV-1a digest of a record's contact (source, target,
+// protocol, port): the same contact always gets the same probe, on every
+// instance, without the allocations of formatting it.
+func contactHash(r *Record) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	src, dst := r.Src.As16(), r.Dst.As16()
+	for _, b := range src {
+		h = (h ^ uint64(b)) * prime
+	}
+	for _, b := range dst {
+		h = (h ^ uint64(b)) * prime
+	}
+	for _, b := range [3]byte{r.Proto, byte(r.Port >> 8), byte(r.Port)} {
+		h = (h ^ uint64(b)) * prime
+	}
+	return h
 }
