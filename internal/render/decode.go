@@ -51,8 +51,11 @@ func fromOCSF(d *ocsfDoc) *detect.Alert {
 	a.Rule.Name = d.FindingInfo.Title
 	a.Observer = detect.Observer{Type: "ids", Product: d.Metadata.Product.Name}
 	for _, t := range d.FindingInfo.Tags {
-		if t.Name == "sensor" {
+		switch t.Name {
+		case "sensor":
 			a.Observer.Hostname = t.Value
+		case "observer_type":
+			a.Observer.Type = t.Value
 		}
 	}
 	for _, t := range d.FindingInfo.Attacks {

@@ -232,6 +232,11 @@ func ocsfFinding(a *detect.Alert) *ocsfDoc {
 	if a.Observer.Hostname != "" {
 		d.FindingInfo.Tags = append(d.FindingInfo.Tags, ocsfKeyword{"sensor", a.Observer.Hostname})
 	}
+	if a.Observer.Type != "" && a.Observer.Type != "ids" {
+		// A fleet correlator's view: OCSF has no observer type, and the
+		// SIEM (and portsnare alerts) must still tell it from a sensor's.
+		d.FindingInfo.Tags = append(d.FindingInfo.Tags, ocsfKeyword{"observer_type", a.Observer.Type})
+	}
 	for i, id := range a.Threat.Technique.ID {
 		t := ocsfAttack{Technique: ocsfNamed{UID: id}, Tactic: tactics[id]}
 		if i < len(a.Threat.Technique.Name) {

@@ -199,3 +199,28 @@ func TestDecodeBothFormats(t *testing.T) {
 		}
 	}
 }
+
+// A fleet alert read back from OCSF is still the fleet's: OCSF has no
+// observer type, so a tag carries it.
+func TestDecodeKeepsFleetObserver(t *testing.T) {
+	var a detect.Alert
+	if err := json.Unmarshal(goldenAlerts(t)[0], &a); err != nil {
+		t.Fatal(err)
+	}
+	a.Observer.Type, a.Observer.Hostname = "fleet", "corr-1"
+	a.Portsnare.Fleet = &detect.FleetData{Sensors: []string{"edge-a", "edge-b"}, Targets: []string{"198.18.1.2"}, TargetsTotal: 1, Records: 6}
+	for _, f := range []Format{ECS, OCSF} {
+		doc, err := Render(&a, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := Decode(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Observer.Type != "fleet" || got.Observer.Hostname != "corr-1" || got.Portsnare.Fleet == nil ||
+			len(got.Portsnare.Fleet.Sensors) != 2 {
+			t.Errorf("%s: read back as observer %+v, fleet %+v", f, got.Observer, got.Portsnare.Fleet)
+		}
+	}
+}
