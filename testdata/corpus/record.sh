@@ -1021,6 +1021,24 @@ case_masscan-sweep() { # masscan over 64 routed addresses, 2 ports, 30 hosts ali
   expect "src host $SCAN4 and tcp[tcpflags] == tcp-syn" 128 128 && expect "dst host $SCAN4 and $(tcp_ok)" 60
 }
 
+case_masscan-random-ports() { # masscan -p1-65535 over a /25: random ports of random hosts
+  lan; node 10 $SCAN4; LIVE_FAR=(1); far; via_gw 10
+  # Every address of 198.18.2.0/25 answers (a local route): closed ports refuse,
+  # as a range of live hosts does. In a few seconds masscan probes a
+  # few hundred (host, port) pairs, nearly all distinct: no host and no port repeats
+  # enough to stand out, only the range does.
+  ip -n "$FAR" route add local 198.18.2.0/25 dev lo
+  settle
+  capture_start
+  TAIL=3
+  local rc=0
+  run 8 10 masscan -p1-65535 198.18.2.0/25 --rate 100 -e eth0 --adapter-ip $SCAN4 \
+    --adapter-mac $MAC_SCAN --router-mac $MAC_GW --wait 1 --seed 7 || rc=$?
+  (( rc == 0 || rc == 124 || rc == 137 )) || return $rc
+  capture_stop
+  expect "src host $SCAN4 and tcp[tcpflags] == tcp-syn" 200 && expect "dst host $SCAN4 and tcp[tcpflags] & tcp-rst != 0" 200
+}
+
 case_zmap-sweep() { # zmap over 64 routed addresses on 443, 30 hosts alive
   lan; node 10 $SCAN4; LIVE_FAR=($(seq 1 2 59)); far; via_gw 10
   farm "$FAR/tcp/443/tls"; settle
@@ -1045,7 +1063,7 @@ CASES=(lan-tls-fanout gw-arp-refresh ipv6-lan-clients p2p-udp p2p-tcp monitor-pi
   refused-clients challenge-ack service-checks win-refused-retry
   nmap-arp-sweep nmap6-ndp-sweep nmap6-echo-sweep nmap6-echo-onlink nmap6-rotating nmap-os
   nmap-null5 nmap-xmas5 nmap-fin5 hping-synfin nmap-frag-f nmap-frag-mtu8 ping6-frag-sweep distributed
-  nmap-syn nmap-connect nmap-udp nmap-default masscan-sweep zmap-sweep win-connect-scan)
+  nmap-syn nmap-connect nmap-udp nmap-default masscan-sweep masscan-random-ports zmap-sweep win-connect-scan)
 
 outputs_of() { # the captures a case writes
   case $1 in
