@@ -36,52 +36,21 @@ type batch struct {
 	ev      [batchEvents]event
 }
 
-// feed makes the engine calls b's events stand for, in order, and empties
-// b. It takes them a run at a time: first the table buckets of the whole
-// run are loaded together, which the processor fetches in parallel (see
-// detect/warm.go), then the run is processed, in order, from the cache.
-func (b *batch) feed(e *detect.Engine) { b.feedWarm(e, true) }
-
-// feedWarm is feed, with the warming left out when warm is false (for the
-// benchmark that shows what it is worth).
-func (b *batch) feedWarm(e *detect.Engine, warm bool) {
-	var w detect.WarmSet
-	for lo := 0; lo < b.n; {
-		hi := lo
-		for ; hi < b.n && !w.Full(); hi++ {
-			if !warm {
-				continue
-			}
-			switch ev := &b.ev[hi]; ev.kind {
-			case evProbe:
-				e.WarmProbe(&w, &ev.probe)
-			case evReply:
-				e.WarmReply(&w, &ev.reply)
-			}
+// feed makes the engine calls b's events stand for, in order, and empties b.
+func (b *batch) feed(e *detect.Engine) {
+	for i := range b.n {
+		ev := &b.ev[i]
+		switch ev.kind {
+		case evProbe:
+			e.Probe(&ev.probe)
+		case evReply:
+			e.Reply(&ev.reply)
+		case evTick:
+			e.Tick(ev.probe.Time)
 		}
-		if warm {
-			warmSink ^= w.Load()
-		} else {
-			hi = min(lo+16, b.n)
-		}
-		for i := lo; i < hi; i++ {
-			ev := &b.ev[i]
-			switch ev.kind {
-			case evProbe:
-				e.Probe(&ev.probe)
-			case evReply:
-				e.Reply(&ev.reply)
-			case evTick:
-				e.Tick(ev.probe.Time)
-			}
-		}
-		lo = hi
 	}
 	b.n = 0
 }
-
-// warmSink takes what warming loads, so that the compiler keeps the loads.
-var warmSink uint64
 
 // batcher is a decoding goroutine's Handler (and, in a replay, its packet
 // clock's ticker): it copies each decoded packet into the current batch and
