@@ -19,7 +19,7 @@ type lockSlot struct {
 }
 
 func newLockstepTable(size int) *lockstepTable {
-	return &lockstepTable{slots: bigSlice[lockSlot](size), mask: uint64(size - 1)}
+	return &lockstepTable{slots: make([]lockSlot, size), mask: uint64(size - 1)}
 }
 
 // observe records a first contact and pairs its source with any other source

@@ -46,7 +46,7 @@ type loneProbe struct {
 }
 
 func newLoneTable(size int) *loneTable {
-	return &loneTable{slots: bigSlice[loneProbe](size), mask: uint64(size - 1)}
+	return &loneTable{slots: make([]loneProbe, size), mask: uint64(size - 1)}
 }
 
 // loneSlotsFor sizes the lone table: a sixteenth of the first-contact

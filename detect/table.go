@@ -47,7 +47,7 @@ func tableSlots(size int) int {
 
 func newTable(size int, staleSecs tsecs) *table {
 	n := tableSlots(size)
-	return &table{slots: bigSlice[slot](n), mask: uint64(n/bucketSlots - 1), stale: staleSecs}
+	return &table{slots: make([]slot, n), mask: uint64(n/bucketSlots - 1), stale: staleSecs}
 }
 
 func (tb *table) bucket(key uint64) []slot {
