@@ -33,6 +33,16 @@ type Config struct {
 	// the sensor sets it when fleet.enabled.
 	Evidence EvidenceSink
 
+	// Reordered tells the engine that packets may reach it out of packet
+	// order by a fraction of a second: the live sensor reads several
+	// capture sockets, each handing over its own batches, and the copies a
+	// decoy scan (nmap -D) sends beside each real probe may land in another
+	// socket's batch than the probe. A verdict on a source with no lock-step
+	// co-sender yet then waits DecoyWindow of packet time for them, so that
+	// a decoy scan is one decoy alert, not a port scan first. No
+	// configuration key: the sensor sets it.
+	Reordered bool
+
 	// MaxSources bounds the number of sources tracked at once.
 	MaxSources int
 	// Shards splits source state into independent LRU lists, so that each

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"encoding/json"
+	"net/netip"
 	"testing"
 	"time"
 )
@@ -518,5 +519,67 @@ func TestLateAnswersKeepTheScore(t *testing.T) {
 	s := b.e.lookup(scanner)
 	if s.score != 4 || s.unanswered != 0 || s.failed != 4 {
 		t.Errorf("score %d unanswered %d failed %d, want 4 0 4", s.score, s.unanswered, s.failed)
+	}
+}
+
+// A live sensor reading several sockets may hand the engine a decoy
+// scan's real probes (and their refusals) before the decoy copies sent
+// beside them, which sit in another socket's batch. With Reordered set,
+// the real scanner's verdict waits for them: one decoy alert, under the
+// real scanner, naming every source; not a port scan first.
+func TestDecoyScanReordered(t *testing.T) {
+	for _, reordered := range []bool{false, true} {
+		b := newBed(t, func(c *Config) { c.Reordered = reordered })
+		real, decoys := ip("88.118.48.253"), []netip.Addr{ip("24.6.173.221"), ip("24.6.173.222")}
+		target := ip("74.207.244.221")
+		port := func(i int) uint16 { return uint16((i*7919)%1024 + 1) }
+		// The real scanner's first batch: 8 probes, each refused.
+		start := b.now
+		for i := range 8 {
+			b.syn(real, target, 39314, port(i), 1403638652)
+			b.reply(real, target, ProtoTCP, 39314, port(i), Failed)
+			b.advance(2 * time.Millisecond)
+		}
+		// The decoys' copies of them, from another batch, then the rest
+		// of the scan in step.
+		end := b.now
+		b.now = start
+		for i := range 8 {
+			for _, d := range decoys {
+				b.syn(d, target, 39314, port(i), 1403638652)
+			}
+			b.advance(2 * time.Millisecond)
+		}
+		b.now = end
+		for i := 8; i < 40; i++ {
+			for _, s := range append([]netip.Addr{real}, decoys...) {
+				b.syn(s, target, 39314, port(i), 1403638652)
+			}
+			b.reply(real, target, ProtoTCP, 39314, port(i), Failed)
+			b.advance(2 * time.Millisecond)
+			if i%10 == 0 {
+				b.tick()
+			}
+		}
+		b.advance(2 * time.Second)
+		b.flush()
+		// Without Reordered the real scanner is judged alone first: its
+		// port scan stands, and the decoys' episode is theirs. Either way,
+		// one address has one episode.
+		starts, perAddr := map[Action]int{}, map[string]int{}
+		for _, a := range b.alerts {
+			if a.Portsnare.Phase == PhaseStart {
+				starts[a.Event.Action]++
+				if perAddr[a.Source.IP]++; perAddr[a.Source.IP] > 1 {
+					t.Errorf("reordered=%v: a second episode under %s: %s", reordered, a.Source.IP, a.Message)
+				}
+				if reordered && a.Source.IP != real.String() {
+					t.Errorf("reordered: %s under %s, want the real scanner", a.Message, a.Source.IP)
+				}
+			}
+		}
+		if reordered && (len(starts) != 1 || starts[ActionDecoyPortscan] != 1) {
+			t.Errorf("reordered: starts %v, want one decoy-portscan", starts)
+		}
 	}
 }

@@ -59,7 +59,10 @@ func (e *Engine) startEpisode(s *source, v verdict, ns ptime) {
 		s.x.ep.face = s.shownAddr()
 		best := s.answered
 		for _, m := range s.x.ep.members {
-			if ms := e.lookup(m); ms != nil && ms.answered > best {
+			// A member with an episode of its own already (judged before
+			// its co-senders were seen) keeps it, and is not the face of
+			// this one: one address, one episode.
+			if ms := e.lookup(m); ms != nil && !ms.open() && ms.answered > best {
 				s.x.ep.face, best = m, ms.answered
 			}
 		}

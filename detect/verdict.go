@@ -234,7 +234,8 @@ func (e *Engine) evaluate(s *source, ns ptime) {
 
 // mustHold delays a verdict the next moments could overturn: a source with
 // lock-step co-senders that may yet prove a decoy scan (one alert names
-// them all), and neighbour discovery, which a gateway's cache refresh looks
+// them all), or whose co-senders' packets may still be on their way (see
+// Config.Reordered), and neighbour discovery, which a gateway's cache refresh looks
 // like until it asks the same addresses again, within the burst window.
 func (e *Engine) mustHold(s *source, v verdict, ns ptime) bool {
 	if s.x != nil && s.x.ep.holdUntil != 0 {
@@ -246,12 +247,20 @@ func (e *Engine) mustHold(s *source, v verdict, ns ptime) bool {
 		return false
 	}
 	var until ptime
+	partnered := false
 	if s.x != nil {
 		for i := range s.x.partners {
-			if n := s.x.partners[i].n; n > 0 && n < uint32(e.cfg.DecoyMinProbes) {
+			n := s.x.partners[i].n
+			partnered = partnered || n > 0
+			if n > 0 && n < uint32(e.cfg.DecoyMinProbes) {
 				until = ns.add(e.cfg.ReplyTimeout)
 			}
 		}
+	}
+	if e.cfg.Reordered && !partnered && v.reason != "neighbour-discovery" && s.technique(v.action) != TechConnect {
+		// Decoy copies of its probes may still be in another capture
+		// socket's batch (see Config.Reordered); connect() forges none.
+		until = ns.add(e.cfg.DecoyWindow)
 	}
 	if v.reason == "neighbour-discovery" {
 		x := s.more()

@@ -86,6 +86,9 @@ func NewSensor(opts LiveOptions) (*Sensor, error) {
 	// watched on this host's own addresses unless the configuration names
 	// the hosts.
 	opts.Engine.DarkPorts = opts.Capture.DarkPorts
+	// Several sockets hand their batches over independently: packets reach
+	// the engine out of packet order by up to a batch's age.
+	opts.Engine.Reordered = len(opts.Capture.Interfaces)*opts.Capture.Sockets > 1
 	if len(opts.Engine.DarkHosts) == 0 {
 		for a := range own {
 			opts.Engine.DarkHosts = append(opts.Engine.DarkHosts, a)

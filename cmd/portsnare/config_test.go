@@ -30,6 +30,7 @@ func TestEveryFieldHasAKey(t *testing.T) {
 		"DarkPorts": true, // detect's copy of honeyport.dark_ports (see loadConfig)
 		"DarkHosts": true, // the live sensor's own addresses
 		"Evidence":  true, // the fleet evidence sink, set by run when fleet.enabled
+		"Reordered": true, // set by the live sensor when it reads several capture sockets
 	}
 	for _, st := range []reflect.Value{reflect.ValueOf(&c.Detect).Elem(), reflect.ValueOf(&c.Honeyport).Elem(), reflect.ValueOf(&c.Log).Elem()} {
 		for i := range st.NumField() {
