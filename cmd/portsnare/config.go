@@ -126,7 +126,7 @@ var settings = []setting{
 		func(c *Config) any { return &c.Detect.EndAfter }},
 	{"detect.reply_timeout", "How long a first contact waits for an answer before it counts as unanswered (a failure for SYNs from a source that gets answers).",
 		func(c *Config) any { return &c.Detect.ReplyTimeout }},
-	{"detect.decoy_window", "How close in time probes from different sources must be to count as lock-step.",
+	{"detect.decoy_window", "How close in time probes from different sources must be to count as lock-step; with several capture sockets, also how long a verdict waits for co-senders whose packets another socket may still hold.",
 		func(c *Config) any { return &c.Detect.DecoyWindow }},
 	{"detect.failed_contacts", "Failed first contacts, net of successful ones, that flag a scanner whose answers are visible (Threshold Random Walk).",
 		func(c *Config) any { return &c.Detect.FailedContacts }},
