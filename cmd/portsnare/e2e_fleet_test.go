@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/portsnare/portsnare/internal/fleet"
@@ -127,12 +126,7 @@ func TestE2EFleetOnNATSCluster(t *testing.T) {
 	testkit.WaitFor(t, time.Minute, "the correlator to take the first host's evidence", func() bool { return records() >= 3 })
 
 	// Kill the node that leads the evidence stream: the hardest node to lose.
-	nc, err := nats.Connect(urlList, nats.MaxReconnects(-1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, _ := jetstream.New(nc)
+	js := testkit.JetStream(t, urlList)
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	stream, err := js.Stream(ctx, "PORTSNARE_EVIDENCE")

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/portsnare/portsnare/internal/testkit"
@@ -114,15 +113,7 @@ func TestServiceRestart(t *testing.T) {
 	srv := testkit.NATSServer(t)
 	natsCfg := publish.DefaultConfig()
 	natsCfg.URLs = []string{srv.ClientURL()}
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := testkit.JetStream(t, srv.ClientURL())
 	ctx := context.Background()
 	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: natsCfg.Stream, Subjects: []string{"portsnare.>"}}); err != nil {
 		t.Fatal(err)

@@ -9,9 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/portsnare/portsnare/detect"
 	"github.com/portsnare/portsnare/internal/render"
 	"github.com/portsnare/portsnare/internal/testkit"
@@ -202,15 +199,7 @@ func TestFleetThroughJetStream(t *testing.T) {
 		}
 	}
 
-	nc, err := nats.Connect(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := testkit.JetStream(t, url)
 	alerts := make(chan *detect.Alert, 16)
 	corr, err := NewCorrelator(CorrelateConfig{Name: "corr-1", MinSensors: 2}, detect.DefaultConfig(), nil,
 		func(a *detect.Alert) { alerts <- a })

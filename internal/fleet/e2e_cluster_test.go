@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/portsnare/portsnare/detect"
@@ -129,15 +128,7 @@ func TestE2EFleetClusterSurvivesNodeLoss(t *testing.T) {
 		}
 	}
 
-	nc, err := nats.Connect(strings.Join(urls[1:], ","))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := testkit.JetStream(t, strings.Join(urls[1:], ","))
 	// The remaining nodes answer for the stream once it has a leader.
 	var lastErr error
 	if !testkit.Until(time.Minute, nil, func() bool {

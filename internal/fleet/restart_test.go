@@ -5,9 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/portsnare/portsnare/detect"
 	"github.com/portsnare/portsnare/internal/testkit"
 	"github.com/portsnare/portsnare/sensor/publish"
@@ -34,15 +31,7 @@ func TestCorrelatorResumesFromItsConsumer(t *testing.T) {
 			t.Fatalf("evidence of %s not published: %v", name, err)
 		}
 	}
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := testkit.JetStream(t, srv.ClientURL())
 	// run consumes through the durable consumer until it finds nothing new.
 	run := func() uint64 {
 		corr, err := NewCorrelator(CorrelateConfig{Name: "corr-1", MinSensors: 2}, detect.DefaultConfig(), nil,

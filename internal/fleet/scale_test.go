@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/portsnare/portsnare/detect"
@@ -229,15 +228,7 @@ func TestTwoInstancesShareTheEvidence(t *testing.T) {
 		t.Fatalf("evidence in %d partitions of %d: the scenario should cover them all", len(parts), DefaultConfig().Partitions)
 	}
 
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := testkit.JetStream(t, srv.ClientURL())
 
 	// (a) one instance owning every partition.
 	_, one := runInstance(t, ctx, js, "one", "")

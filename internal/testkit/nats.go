@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // NATSServer runs a real nats-server with JetStream in the test process,
@@ -58,4 +60,21 @@ func NATSURL(port int) string { return fmt.Sprintf("nats://127.0.0.1:%d", port) 
 func DeadNATSURL(t testing.TB) string {
 	t.Helper()
 	return NATSURL(int(FreePort(t, "tcp", "127.0.0.1")))
+}
+
+// JetStream connects to the servers at url (a comma-separated list
+// reconnects among them) and returns their JetStream context; the
+// connection is closed when the test ends.
+func JetStream(t testing.TB, url string) jetstream.JetStream {
+	t.Helper()
+	nc, err := nats.Connect(url, nats.MaxReconnects(-1))
+	if err != nil {
+		t.Fatalf("connect to %s: %v", url, err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return js
 }
