@@ -177,9 +177,7 @@ func TestFleetThroughJetStream(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 
-	ncfg := publish.DefaultConfig()
-	ncfg.URLs = []string{url}
-	ncfg.Stream, ncfg.Kinds = "PORTSNARE_EVIDENCE", []string{KindEvidence}
+	ncfg := evidenceConfig(url)
 	var pubs []*publish.Publisher
 	var mu sync.Mutex
 	route := map[string]*publish.Publisher{}
@@ -230,6 +228,15 @@ func TestFleetThroughJetStream(t *testing.T) {
 
 // evidencePublisher starts a publisher with cfg and a spool of its own, as
 // each sensor has, running until ctx ends.
+// evidenceConfig is a sensor's evidence publisher's configuration, for
+// the servers at urls.
+func evidenceConfig(urls ...string) publish.Config {
+	c := publish.DefaultConfig()
+	c.URLs = urls
+	c.Stream, c.Kinds = "PORTSNARE_EVIDENCE", []string{KindEvidence}
+	return c
+}
+
 func evidencePublisher(t *testing.T, ctx context.Context, cfg publish.Config) *publish.Publisher {
 	t.Helper()
 	cfg.SpoolDir = t.TempDir()

@@ -64,9 +64,8 @@ func TestE2EFleetClusterSurvivesNodeLoss(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 
-	ncfg := publish.DefaultConfig()
-	ncfg.URLs = urls
-	ncfg.Stream, ncfg.Kinds, ncfg.Replicas = "PORTSNARE_EVIDENCE", []string{KindEvidence}, 3
+	ncfg := evidenceConfig(urls...)
+	ncfg.Replicas = 3
 	var sensors []*clusterSensor
 	for _, name := range []string{"edge-a", "edge-b", "edge-c"} {
 		pub := evidencePublisher(t, ctx, ncfg)

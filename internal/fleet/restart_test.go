@@ -7,7 +7,6 @@ import (
 
 	"github.com/portsnare/portsnare/detect"
 	"github.com/portsnare/portsnare/internal/testkit"
-	"github.com/portsnare/portsnare/sensor/publish"
 )
 
 // A correlator that stops and starts again resumes from its durable
@@ -17,9 +16,7 @@ func TestCorrelatorResumesFromItsConsumer(t *testing.T) {
 	srv := testkit.NATSServer(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	ncfg := publish.DefaultConfig()
-	ncfg.URLs = []string{srv.ClientURL()}
-	ncfg.Stream, ncfg.Kinds = "PORTSNARE_EVIDENCE", []string{KindEvidence}
+	ncfg := evidenceConfig(srv.ClientURL())
 
 	// sensor scans 3 ports of the target as name and publishes its evidence.
 	sensor := func(name string, base uint16, at time.Time) {

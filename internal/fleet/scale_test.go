@@ -16,7 +16,6 @@ import (
 	"github.com/portsnare/portsnare/detect"
 	"github.com/portsnare/portsnare/internal/render"
 	"github.com/portsnare/portsnare/internal/testkit"
-	"github.com/portsnare/portsnare/sensor/publish"
 )
 
 // seen is one first contact a sensor sees: refused by its target, or
@@ -192,9 +191,7 @@ func TestTwoInstancesShareTheEvidence(t *testing.T) {
 
 	// The sensors publish their evidence, each through a spool of its
 	// own, and keep what they sent to compare.
-	ncfg := publish.DefaultConfig()
-	ncfg.URLs = []string{srv.ClientURL()}
-	ncfg.Stream, ncfg.Kinds = "PORTSNARE_EVIDENCE", []string{KindEvidence}
+	ncfg := evidenceConfig(srv.ClientURL())
 	sc := newScaleScenario(t, DefaultConfig().Partitions)
 	var mu sync.Mutex
 	var sent []takenRecord
