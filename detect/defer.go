@@ -28,9 +28,11 @@ func newDeferQueue(size int) *deferQueue {
 // deferInference keeps answer a, whose probe from s has not been seen, as an
 // orphan and queues it for inference.
 func (e *Engine) deferInference(s *source, a *answer, pk addrKey) {
-	o, _ := e.tab.upsert(orphanKey(pk, s.gen, a.tk, a.proto, a.targetPort), a.now, 0)
+	k := orphanKey(pk, s.gen, a.tk, a.proto, a.targetPort)
+	o, _ := e.tab.upsert(k, a.now, 0)
 	o.n = uint32(a.out)
 	e.orphanAt, e.orphans = a.now, true
+	e.marks.mark(k, a.now)
 	q := e.deferred
 	if q.n == len(q.buf) {
 		d := q.buf[q.head]

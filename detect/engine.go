@@ -48,6 +48,7 @@ type Engine struct {
 	tgts     *targets
 	active   map[addrKey]*source // sources with an open episode
 	orphans  bool                // an outcome arrived before its probe ...
+	marks    orphanMarks         // ... and which keys may have one (see orphanmark.go)
 	orphanAt tsecs               // ... this recently (table seconds)
 	held     map[addrKey]*source // sources whose verdict waits (see mustHold)
 	wait     *waitQueue          // first contacts awaiting their answer

@@ -159,7 +159,11 @@ func (e *Engine) pickUpOrphan(s *source, p *Probe, src, dst addrKey, ns ptime, n
 	if !e.orphans || (now >= e.orphanAt && now-e.orphanAt > orphanSecs) {
 		return false
 	}
-	o := e.tab.find(orphanKey(s.key, s.gen, dst, p.Proto, p.DstPort), now)
+	k := orphanKey(s.key, s.gen, dst, p.Proto, p.DstPort)
+	if !e.marks.maybe(k) {
+		return false
+	}
+	o := e.tab.find(k, now)
 	if o == nil || age(o, now) > orphanSecs {
 		return false
 	}

@@ -66,9 +66,11 @@ func (e *Engine) outcome(a *answer) {
 				// order. Keep the outcome briefly for the contact to pick
 				// up; an answer that may not answer a probe stands for
 				// none.
-				o, _ := e.tab.upsert(orphanKey(pk, s.gen, a.tk, a.proto, a.targetPort), a.now, 0)
+				k := orphanKey(pk, s.gen, a.tk, a.proto, a.targetPort)
+				o, _ := e.tab.upsert(k, a.now, 0)
 				o.n = uint32(a.out)
 				e.orphanAt, e.orphans = a.now, true
+				e.marks.mark(k, a.now)
 			}
 			return
 		case a.proto == ProtoUDP && e.tab.find(flowKey(a.tk, a.targetPort, a.pk, a.proberPort, ProtoUDP), a.now) != nil:
