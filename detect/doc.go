@@ -25,6 +25,7 @@
 //	observe.go    the probe path: what is a probe, its source, new and repeated contacts
 //	outcome.go    the reply path: outcomes, and probes inferred from answers alone
 //	defer.go      answers whose probe has not been seen wait before standing for it
+//	orphanmark.go which keys may have an outcome waiting, without a table read
 //	contact.go    contact states, families and the keys of contact and flow records
 //	transition.go every change of a contact's state, and the counters that follow it
 //	wait.go       contacts awaiting their answer, judged when their timeout passes
