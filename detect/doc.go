@@ -42,7 +42,7 @@
 //	dark.go       dark ports and decoy ports seen by capture
 //	tool.go       tool fingerprints (evidence only)
 //	policy.go     the allowlist hook (suppressed, never ignored)
-//	evidence.go   what a fleet correlator is told of failed and odd first contacts
+//	evidence.go   what a fleet correlator is told of failed, odd and accepted first contacts
 //	audit.go      the allowlist's verification: coverage reports, missed windows
 //	config.go     Config, its defaults, bounds and memory estimate
 //	lone.go       sources seen once: their first probe kept in a fixed table, not tracked
