@@ -42,40 +42,22 @@ func TestAcceptedEvidenceKeepsBusyClientQuiet(t *testing.T) {
 			t.Fatalf("sensor %s alerted alone: %s", name, s.alerts[0].Message)
 		}
 	}
-	correlate := func(keep func(*Record) bool) (alerts []*detect.Alert, accepted int) {
-		c, err := NewCorrelator(CorrelateConfig{Name: "corr-1", MinSensors: 2}, detect.DefaultConfig(), nil,
-			func(a *detect.Alert) { alerts = append(alerts, a) })
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range docs {
-			b, err := DecodeBatch(d.Body)
-			if err != nil {
-				t.Fatal(err)
+	accepted := 0
+	for _, b := range (&collect{docs: docs}).batches(t) {
+		for _, r := range b.Records {
+			if r.Kind == "accepted" {
+				accepted++
 			}
-			kept := b.Records[:0]
-			for _, r := range b.Records {
-				if r.Kind == "accepted" {
-					accepted++
-				}
-				if keep(&r) {
-					kept = append(kept, r)
-				}
-			}
-			b.Records = kept
-			c.Add(b)
 		}
-		c.Flush(t0.Add(time.Hour))
-		return alerts, accepted
 	}
-	alerts, accepted := correlate(func(*Record) bool { return true })
+	_, alerts := correlateDocs(t, docs, nil)
 	if accepted != 15 {
 		t.Errorf("%d accepted records, want 15 (5 per sensor)", accepted)
 	}
 	for _, a := range alerts {
 		t.Errorf("fleet alert on a busy client: %s", a.Message)
 	}
-	if failuresOnly, _ := correlate(func(r *Record) bool { return r.Kind != "accepted" }); len(failuresOnly) == 0 {
+	if _, failuresOnly := correlateDocs(t, docs, func(r *Record) bool { return r.Kind != "accepted" }); len(failuresOnly) == 0 {
 		t.Error("the failures alone raise no fleet alert either: the test shows nothing about accepted evidence")
 	}
 }

@@ -118,21 +118,29 @@ func checkFleetPortscan(t *testing.T, alerts []*detect.Alert) {
 func TestCorrelatorJoinsThreeSensors(t *testing.T) {
 	var docs []*render.Document
 	threeSensorScan(t, func(d *render.Document) { docs = append(docs, d) })
+	_, alerts := correlateDocs(t, docs, nil)
+	checkFleetPortscan(t, alerts)
+}
+
+// correlateDocs decodes the evidence documents docs (see collect.batches)
+// and feeds their records, those keep takes when it is set, to a new
+// correlator that wants two sensors, then flushes it an hour after t0.
+func correlateDocs(t *testing.T, docs []*render.Document, keep func(*Record) bool) (*Correlator, []*detect.Alert) {
+	t.Helper()
 	var alerts []*detect.Alert
 	c, err := NewCorrelator(CorrelateConfig{Name: "corr-1", MinSensors: 2}, detect.DefaultConfig(), nil,
 		func(a *detect.Alert) { alerts = append(alerts, a) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range docs {
-		b, err := DecodeBatch(d.Body)
-		if err != nil {
-			t.Fatal(err)
+	for _, b := range (&collect{docs: docs}).batches(t) {
+		if keep != nil {
+			b.Records = slices.DeleteFunc(b.Records, func(r Record) bool { return !keep(&r) })
 		}
 		c.Add(b)
 	}
 	c.Flush(t0.Add(time.Hour))
-	checkFleetPortscan(t, alerts)
+	return c, alerts
 }
 
 // A source one sensor saw alone, or one a sensor alerted on itself, is
@@ -152,14 +160,7 @@ func TestCorrelatorLeavesSensorsTheirOwn(t *testing.T) {
 	other := newFleetSensor(t, "edge-b", func(d *render.Document) { docs = append(docs, d) })
 	other.scan(t0.Add(time.Second), 200, 201)
 	other.finish(t0.Add(time.Minute))
-	var alerts []*detect.Alert
-	c, _ := NewCorrelator(CorrelateConfig{Name: "corr-1", MinSensors: 2}, detect.DefaultConfig(), nil,
-		func(a *detect.Alert) { alerts = append(alerts, a) })
-	for _, d := range docs {
-		b, _ := DecodeBatch(d.Body)
-		c.Add(b)
-	}
-	c.Flush(t0.Add(time.Hour))
+	c, alerts := correlateDocs(t, docs, nil)
 	if len(alerts) != 0 {
 		t.Errorf("fleet re-raised a sensor's alert: %s", alerts[0].Message)
 	}
