@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
@@ -87,15 +86,11 @@ func (a *app) runCorrelator(ctx context.Context, cfg Config, log *slog.Logger) e
 	if err != nil {
 		return err
 	}
-	nc, err := publish.Dial(cfg.NATS, "portsnare correlate")
+	nc, js, err := publish.DialJetStream(cfg.NATS, "portsnare correlate")
 	if err != nil {
 		return err
 	}
 	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return err
-	}
 	var lag atomic.Int64
 	pubCtx, stopPub := context.WithCancel(context.Background())
 	pubDone := make(chan error, 1)

@@ -71,15 +71,11 @@ func (s *Service) watchOwn(ctx context.Context) {
 // The durable consumer is made afresh on the first session of the process
 // only (see the package documentation); later sessions resume it.
 func (s *Service) session(ctx context.Context, created *bool) error {
-	nc, err := publish.Dial(s.nats, "portsnare block")
+	nc, js, err := publish.DialJetStream(s.nats, "portsnare block")
 	if err != nil {
 		return err
 	}
 	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return err
-	}
 	if _, err := js.Stream(ctx, s.nats.Stream); err != nil {
 		if errors.Is(err, jetstream.ErrStreamNotFound) {
 			return fmt.Errorf("NATS has no stream %s yet: no sensor has published there (or nats.stream differs)", s.nats.Stream)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // Dial connects a long-running reader of the stream (portsnare block) where
@@ -31,6 +32,22 @@ func Dial(cfg Config, name string) (*nats.Conn, error) {
 		return nil, explain(url, err)
 	}
 	return nc, nil
+}
+
+// DialJetStream is Dial with the connection's JetStream context, for the
+// long-running consumers (portsnare block, portsnare correlate). The
+// caller closes the connection.
+func DialJetStream(cfg Config, name string) (*nats.Conn, jetstream.JetStream, error) {
+	nc, err := Dial(cfg, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, nil, err
+	}
+	return nc, js, nil
 }
 
 // Permanent reports whether a connection error is one of configuration —
