@@ -6,7 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/portsnare/portsnare/sensor/publish"
 )
 
 // Config is the fleet section: a sensor's evidence for the correlators.
@@ -46,9 +47,7 @@ func (c *Config) Validate() error {
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("fleet.%s %s", key, fmt.Sprintf(format, args...)))
 	}
-	if c.Stream == "" || strings.ContainsAny(c.Stream, ".*>/\\") || strings.ContainsFunc(c.Stream, unicode.IsSpace) {
-		bad("stream", "must be a name without white space, '.', '*', '>', '/' or '\\', got %q", c.Stream)
-	}
+	publish.CheckStream(c.Stream, c.MaxAge, c.MaxBytes, c.Replicas, bad)
 	if c.Partitions < 1 || c.Partitions > MaxPartitions {
 		bad("partitions", "must be between 1 and %d, got %d", MaxPartitions, c.Partitions)
 	}
@@ -57,15 +56,6 @@ func (c *Config) Validate() error {
 	}
 	if c.BatchInterval < 10*time.Millisecond || c.BatchInterval > time.Minute {
 		bad("batch_interval", "must be between 10ms and 1m, got %s", c.BatchInterval)
-	}
-	if c.MaxAge <= 0 {
-		bad("max_age", "must be a positive duration, got %s", c.MaxAge)
-	}
-	if c.MaxBytes <= 0 {
-		bad("max_bytes", "must be positive, got %d", c.MaxBytes)
-	}
-	if c.Replicas < 1 || c.Replicas > 5 {
-		bad("replicas", "must be between 1 and 5, got %d", c.Replicas)
 	}
 	return errors.Join(errs...)
 }
@@ -96,7 +86,7 @@ func (c *CorrelateConfig) Validate(partitions int) error {
 	if _, err := ParsePartitions(c.Partitions, partitions); err != nil {
 		errs = append(errs, fmt.Errorf("correlate.partitions %v", err))
 	}
-	if c.Consumer != "" && (strings.ContainsAny(c.Consumer, ".*>/\\") || strings.ContainsFunc(c.Consumer, unicode.IsSpace)) {
+	if c.Consumer != "" && !publish.ValidName(c.Consumer) {
 		errs = append(errs, fmt.Errorf("correlate.consumer must be a name without white space, '.', '*', '>', '/' or '\\', got %q", c.Consumer))
 	}
 	if c.MinSensors < 1 || c.MinSensors > 1000 {

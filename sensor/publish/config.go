@@ -127,18 +127,7 @@ func (c *Config) Validate() error {
 	if err := checkSubjectPrefix(c.SubjectPrefix); err != nil {
 		bad("subject_prefix", "%v", err)
 	}
-	if c.Stream == "" || strings.ContainsAny(c.Stream, ".*>/\\") || strings.ContainsFunc(c.Stream, unicode.IsSpace) {
-		bad("stream", "must be a name without white space, '.', '*', '>', '/' or '\\', got %q", c.Stream)
-	}
-	if c.MaxAge <= 0 {
-		bad("max_age", "must be a positive duration, got %s", c.MaxAge)
-	}
-	if c.MaxBytes <= 0 {
-		bad("max_bytes", "must be positive, got %d", c.MaxBytes)
-	}
-	if c.Replicas < 1 || c.Replicas > 5 {
-		bad("replicas", "must be between 1 and 5, got %d", c.Replicas)
-	}
+	CheckStream(c.Stream, c.MaxAge, c.MaxBytes, c.Replicas, bad)
 	if c.DuplicateWindow <= 0 {
 		bad("duplicate_window", "must be a positive duration, got %s", c.DuplicateWindow)
 	} else if c.MaxAge > 0 && c.DuplicateWindow > c.MaxAge {
@@ -233,6 +222,31 @@ func checkURL(s string) error {
 		}
 	}
 	return nil
+}
+
+// CheckStream reports, through bad (key, then message), what is wrong
+// with a stream's name and limits, as their keys name them: stream,
+// max_age, max_bytes, replicas. The alert stream's section and the fleet
+// section share it.
+func CheckStream(name string, maxAge time.Duration, maxBytes, replicas int, bad func(key, format string, args ...any)) {
+	if !ValidName(name) {
+		bad("stream", "must be a name without white space, '.', '*', '>', '/' or '\\', got %q", name)
+	}
+	if maxAge <= 0 {
+		bad("max_age", "must be a positive duration, got %s", maxAge)
+	}
+	if maxBytes <= 0 {
+		bad("max_bytes", "must be positive, got %d", maxBytes)
+	}
+	if replicas < 1 || replicas > 5 {
+		bad("replicas", "must be between 1 and 5, got %d", replicas)
+	}
+}
+
+// ValidName reports whether name can name a JetStream stream or consumer:
+// not empty, and without white space, '.', '*', '>', '/' or '\\'.
+func ValidName(name string) bool {
+	return name != "" && !strings.ContainsAny(name, ".*>/\\") && !strings.ContainsFunc(name, unicode.IsSpace)
 }
 
 func checkSubjectPrefix(p string) error {
