@@ -23,15 +23,40 @@ import (
 var benchPackets = flag.Int("sensor.bench-packets", 5_000_000,
 	"packets in the capture BenchmarkReplay and BenchmarkBareRead generate")
 
-// benchCapture is generated once per test binary run, into a temporary
-// directory that TestMain removes: multi-megabyte captures are not committed.
-var benchCapture struct {
+// generatedCapture is a benchmark capture, generated once per test binary
+// run into a temporary directory that TestMain removes: multi-megabyte
+// captures are not committed.
+type generatedCapture struct {
 	once sync.Once
 	dir  string
 	path string
 	sum  gen.Summary
 	took time.Duration
 	err  error
+}
+
+// benchCapture is BenchmarkReplay's and BenchmarkBareRead's;
+// floodCapture, BenchmarkReplayFlood's.
+var benchCapture, floodCapture generatedCapture
+
+// get generates the capture as file name from cfg on its first call, and
+// returns its path and summary.
+func (c *generatedCapture) get(b *testing.B, name string, cfg gen.Config) (string, gen.Summary) {
+	c.once.Do(func() {
+		c.dir, c.err = os.MkdirTemp("", "portsnare-bench-")
+		if c.err != nil {
+			return
+		}
+		c.path = filepath.Join(c.dir, name)
+		began := time.Now()
+		c.sum, c.err = gen.WriteFile(c.path, cfg)
+		c.took = time.Since(began)
+	})
+	if c.err != nil {
+		b.Fatalf("generate capture: %v", c.err)
+	}
+	b.Logf("capture: %d packets, %d MiB, generated in %s", c.sum.Packets, c.sum.Bytes>>20, c.took.Round(time.Millisecond))
+	return c.path, c.sum
 }
 
 func TestMain(m *testing.M) {
@@ -46,22 +71,7 @@ func TestMain(m *testing.M) {
 
 // bigCapture returns the path of the generated benchmark capture.
 func bigCapture(b *testing.B) (string, gen.Summary) {
-	c := &benchCapture
-	c.once.Do(func() {
-		c.dir, c.err = os.MkdirTemp("", "portsnare-bench-")
-		if c.err != nil {
-			return
-		}
-		c.path = filepath.Join(c.dir, "bench.pcap")
-		began := time.Now()
-		c.sum, c.err = gen.WriteFile(c.path, gen.Config{Seed: 1, Packets: *benchPackets})
-		c.took = time.Since(began)
-	})
-	if c.err != nil {
-		b.Fatalf("generate capture: %v", c.err)
-	}
-	b.Logf("capture: %d packets, %d MiB, generated in %s", c.sum.Packets, c.sum.Bytes>>20, c.took.Round(time.Millisecond))
-	return c.path, c.sum
+	return benchCapture.get(b, "bench.pcap", gen.Config{Seed: 1, Packets: *benchPackets})
 }
 
 // BenchmarkDecode measures the decoder alone, per packet kind; one op is one
@@ -163,32 +173,21 @@ func BenchmarkReplaySerial(b *testing.B) {
 // and checks that every embedded scanner is still alerted; one op is the
 // whole capture. Its bare-read baseline is measured in the same run.
 func BenchmarkReplayFlood(b *testing.B) {
-	c := &floodCapture
-	c.once.Do(func() {
-		c.dir, c.err = os.MkdirTemp("", "portsnare-bench-")
-		if c.err != nil {
-			return
-		}
-		c.path = filepath.Join(c.dir, "flood.pcap")
-		n := *benchFloodPackets
-		c.sum, c.err = gen.WriteFile(c.path, gen.Config{Seed: 2, Packets: n, Spoofed: n / 2})
-	})
-	if c.err != nil {
-		b.Fatalf("generate capture: %v", c.err)
-	}
+	n := *benchFloodPackets
+	path, sum := floodCapture.get(b, "flood.pcap", gen.Config{Seed: 2, Packets: n, Spoofed: n / 2})
 	b.ReportAllocs()
 	var packets uint64
 	var alerted map[string]bool
 	for b.Loop() {
 		alerted = map[string]bool{}
-		st, err := Replay(context.Background(), ReplayOptions{Files: []string{c.path}, Engine: detect.DefaultConfig(),
+		st, err := Replay(context.Background(), ReplayOptions{Files: []string{path}, Engine: detect.DefaultConfig(),
 			Alerts: func(a *detect.Alert) { alerted[a.Source.IP] = true }})
 		if err != nil {
 			b.Fatal(err)
 		}
 		packets += st.Packets
 	}
-	for _, s := range c.sum.Scans {
+	for _, s := range sum.Scans {
 		if !alerted[s.Scanner.String()] {
 			b.Errorf("%s by %s not alerted under the flood", s.Kind, s.Scanner)
 		}
@@ -197,7 +196,7 @@ func BenchmarkReplayFlood(b *testing.B) {
 	b.ReportMetric(float64(packets)/elapsed.Seconds(), "packets/s")
 	start := time.Now()
 	for range b.N {
-		if _, err := bareRead(c.path); err != nil {
+		if _, err := bareRead(path); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -206,14 +205,6 @@ func BenchmarkReplayFlood(b *testing.B) {
 
 var benchFloodPackets = flag.Int("sensor.bench-flood-packets", 4_000_000,
 	"packets in the capture BenchmarkReplayFlood generates, half of them from spoofed one-packet sources")
-
-var floodCapture struct {
-	once sync.Once
-	dir  string
-	path string
-	sum  gen.Summary
-	err  error
-}
 
 // BenchmarkBareRead reads the same capture with a bare pcapgo loop and no
 // decoding, the floor Replay's cost is measured against.
