@@ -11,7 +11,6 @@ import (
 
 	"github.com/portsnare/portsnare/detect"
 	"github.com/portsnare/portsnare/internal/render"
-	"github.com/portsnare/portsnare/internal/testkit"
 )
 
 // sweepBatch is a sensor's evidence of src sweeping port on n hosts,
@@ -42,24 +41,7 @@ func campaignCorrelator(t *testing.T) (*Correlator, *[]*detect.Alert) {
 
 func campaignAlerts(t *testing.T, alerts []*detect.Alert) (starts, ends []*detect.Alert) {
 	t.Helper()
-	for _, a := range alerts {
-		if a.Event.Action != ActionCampaign {
-			continue
-		}
-		doc, err := render.Render(a, render.ECS)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := testkit.ValidAlert(doc); err != nil {
-			t.Errorf("campaign alert outside deploy/schema/alert.schema.json: %v", err)
-		}
-		switch a.Portsnare.Phase {
-		case detect.PhaseStart:
-			starts = append(starts, a)
-		case detect.PhaseEnd:
-			ends = append(ends, a)
-		}
-	}
+	starts, ends, _ = phasesOf(t, alerts, ActionCampaign)
 	return starts, ends
 }
 

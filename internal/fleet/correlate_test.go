@@ -77,25 +77,34 @@ func threeSensorScan(t *testing.T, out func(*render.Document)) []*fleetSensor {
 	return ss
 }
 
-func checkFleetPortscan(t *testing.T, alerts []*detect.Alert) {
+// phasesOf checks every alert against the published schema (fleet alerts
+// honour the contract like any other) and returns the starts and ends of
+// action, and the alerts of other actions.
+func phasesOf(t *testing.T, alerts []*detect.Alert, action detect.Action) (starts, ends, others []*detect.Alert) {
 	t.Helper()
-	var starts, ends []*detect.Alert
 	for _, a := range alerts {
-		if a.Event.Action != "fleet-portscan" {
-			t.Errorf("unexpected %s alert: %s", a.Event.Action, a.Message)
-		}
-		// Fleet alerts honour the published contract like any other.
 		if doc, err := render.Render(a, render.ECS); err != nil {
 			t.Error(err)
 		} else if err := testkit.ValidAlert(doc); err != nil {
-			t.Errorf("fleet alert outside deploy/schema/alert.schema.json: %v", err)
+			t.Errorf("%s alert outside deploy/schema/alert.schema.json: %v", a.Event.Action, err)
 		}
-		switch a.Portsnare.Phase {
-		case detect.PhaseStart:
+		switch {
+		case a.Event.Action != action:
+			others = append(others, a)
+		case a.Portsnare.Phase == detect.PhaseStart:
 			starts = append(starts, a)
-		case detect.PhaseEnd:
+		case a.Portsnare.Phase == detect.PhaseEnd:
 			ends = append(ends, a)
 		}
+	}
+	return starts, ends, others
+}
+
+func checkFleetPortscan(t *testing.T, alerts []*detect.Alert) {
+	t.Helper()
+	starts, ends, others := phasesOf(t, alerts, "fleet-portscan")
+	for _, a := range others {
+		t.Errorf("unexpected %s alert: %s", a.Event.Action, a.Message)
 	}
 	if len(starts) != 1 || len(ends) != 1 {
 		t.Fatalf("%d starts, %d ends of fleet-portscan, want one each (%d alerts)", len(starts), len(ends), len(alerts))
