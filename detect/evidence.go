@@ -117,8 +117,8 @@ func (e *Engine) exportEvidence(s *source, c *slot, ref contactRef, ev contactEv
 			return
 		}
 		k = EvidenceRefused
-	case evAnswered:
-		if ref.fam == famNeighbour || contactState(c.n) != stSucceeded {
+	case evAnswered: // a change on an answer always ends in stSucceeded
+		if ref.fam == famNeighbour {
 			return
 		}
 		k = EvidenceAccepted
