@@ -26,7 +26,7 @@ func newLockstepTable(size int) *lockstepTable {
 // that sent the identical probe within the decoy window. s is nil for a
 // source seen once (see lone.go): the slot remembers it all the same.
 func (l *lockstepTable) observe(e *Engine, s *source, p *Probe, ns ptime) {
-	k := hash5(kindLock, keyOf(p.Dst), uint64(p.Proto)<<16|uint64(p.DstPort), addrKey{}, uint64(p.SrcPort)<<32|uint64(p.Seq))
+	k := lockKey(p)
 	sl := &l.slots[k&l.mask]
 	if sl.key != k || ns.sub(sl.t) > e.cfg.DecoyWindow || ns < sl.t {
 		*sl = lockSlot{key: k, t: ns, n: 1}
@@ -51,6 +51,15 @@ func (l *lockstepTable) observe(e *Engine, s *source, p *Probe, ns ptime) {
 		sl.n++
 	}
 }
+
+// lockKey identifies a probe sent in lock-step: target, port, source port
+// and sequence number, whatever its source.
+func lockKey(p *Probe) uint64 {
+	return hash5(kindLock, keyOf(p.Dst), uint64(p.Proto)<<16|uint64(p.DstPort), addrKey{}, uint64(p.SrcPort)<<32|uint64(p.Seq))
+}
+
+// slot is p's slot.
+func (l *lockstepTable) slot(p *Probe) *lockSlot { return &l.slots[lockKey(p)&l.mask] }
 
 // decoyMembers returns the sources in lock-step with s often enough to be
 // its decoys, and folds them into s's episode.

@@ -1,6 +1,7 @@
 package sensor
 
 import (
+	"net/netip"
 	"time"
 
 	"github.com/portsnare/portsnare/detect"
@@ -19,37 +20,151 @@ type eventKind uint8
 const (
 	evProbe eventKind = iota + 1
 	evReply
-	// evTick: the packet clock's tick, at probe.Time (a tick carries
-	// nothing else, and a field of its own would grow every event).
+	// evTick: the packet clock's tick, at the event's time (a tick
+	// carries nothing else).
 	evTick
 )
 
+// event is one engine call, packed into one cache line. The goroutine that
+// decodes writes it and the engine's reads it, so every line of it crosses
+// between cores: a Probe and a Reply side by side took three lines, and
+// moving them cost a pipelined replay more than decoding did. Times travel
+// as nanoseconds and addresses as their 16 bytes, which is all the engine
+// reads of them (the captures carry no zones); a reply's fields use the
+// probe's (Prober as Src, Target as Dst, ProberPort as SrcPort, TargetPort
+// as DstPort).
 type event struct {
-	kind  eventKind
-	probe detect.Probe
-	reply detect.Reply
+	at               int64 // packet time, ns since the epoch
+	src, dst         [16]byte
+	seq              uint32
+	sport, dport     uint16
+	window, ipid     uint16
+	fp               detect.Fingerprint
+	kind             eventKind
+	proto            uint8
+	tech             detect.Technique
+	flags, ttl       uint8
+	srcForm, dstForm addrForm
+	outcome          detect.Outcome // replies
+	answers          bool           // replies: AnswersProbe
 }
 
+// addrForm tells how an event's address field holds its netip.Addr.
+type addrForm uint8
+
+const (
+	addrNone addrForm = iota // the zero Addr
+	addrV4                   // IPv4, in the last four bytes
+	addrV6                   // IPv6, IPv4-mapped included
+)
+
+func packAddr(a netip.Addr, to *[16]byte) addrForm {
+	switch {
+	case a.Is4():
+		*to = a.As16()
+		return addrV4
+	case a.IsValid():
+		*to = a.As16()
+		return addrV6
+	}
+	return addrNone
+}
+
+func unpackAddr(f addrForm, b *[16]byte) netip.Addr {
+	switch f {
+	case addrV4:
+		return netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]})
+	case addrV6:
+		return netip.AddrFrom16(*b)
+	}
+	return netip.Addr{}
+}
+
+func (ev *event) setProbe(p *detect.Probe) {
+	ev.kind = evProbe
+	ev.srcForm, ev.dstForm = packAddr(p.Src, &ev.src), packAddr(p.Dst, &ev.dst)
+	ev.proto, ev.tech, ev.sport, ev.dport = p.Proto, p.Technique, p.SrcPort, p.DstPort
+	ev.seq, ev.window, ev.flags, ev.ttl, ev.ipid, ev.fp = p.Seq, p.Window, p.Flags, p.TTL, p.IPID, p.FP
+}
+
+func (ev *event) probe(p *detect.Probe) {
+	*p = detect.Probe{Time: time.Unix(0, ev.at).UTC(), Src: unpackAddr(ev.srcForm, &ev.src), Dst: unpackAddr(ev.dstForm, &ev.dst),
+		Proto: ev.proto, Technique: ev.tech, SrcPort: ev.sport, DstPort: ev.dport,
+		Seq: ev.seq, Window: ev.window, Flags: ev.flags, TTL: ev.ttl, IPID: ev.ipid, FP: ev.fp}
+}
+
+func (ev *event) setReply(r *detect.Reply) {
+	ev.kind = evReply
+	ev.srcForm, ev.dstForm = packAddr(r.Prober, &ev.src), packAddr(r.Target, &ev.dst)
+	ev.proto, ev.sport, ev.dport = r.Proto, r.ProberPort, r.TargetPort
+	ev.outcome, ev.answers = r.Outcome, r.AnswersProbe
+}
+
+func (ev *event) reply(r *detect.Reply) {
+	*r = detect.Reply{Time: time.Unix(0, ev.at).UTC(), Prober: unpackAddr(ev.srcForm, &ev.src), Target: unpackAddr(ev.dstForm, &ev.dst),
+		Proto: ev.proto, ProberPort: ev.sport, TargetPort: ev.dport, Outcome: ev.outcome, AnswersProbe: ev.answers}
+}
+
+// batch is a run of events. The events come first, so that each sits in
+// a cache line of its own (a batch is allocated page-aligned).
 type batch struct {
+	ev      [batchEvents]event
 	n       int
 	firstAt int64 // capture time of the first event, ns
-	ev      [batchEvents]event
 }
 
-// feed makes the engine calls b's events stand for, in order, and empties b.
+// feed makes the engine calls b's events stand for, in order, and empties
+// b. Each event is unpacked lookahead events before the engine takes it,
+// and the engine is asked to prefetch what it will read for it (see
+// detect/prefetch.go), so that the table reads of several events are in
+// flight together rather than one after another.
 func (b *batch) feed(e *detect.Engine) {
-	for i := range b.n {
-		ev := &b.ev[i]
-		switch ev.kind {
-		case evProbe:
-			e.Probe(&ev.probe)
-		case evReply:
-			e.Reply(&ev.reply)
-		case evTick:
-			e.Tick(ev.probe.Time)
+	var ring [lookahead]call
+	// The slot an event is unpacked into is the one the engine has just
+	// taken its event from.
+	for i := 0; i < b.n+lookahead; i++ {
+		if i >= lookahead {
+			c := &ring[(i-lookahead)%lookahead]
+			switch c.kind {
+			case evProbe:
+				e.Probe(&c.p)
+			case evReply:
+				e.Reply(&c.r)
+			case evTick:
+				e.Tick(c.at)
+			}
+		}
+		if i < b.n {
+			c := &ring[i%lookahead]
+			ev := &b.ev[i]
+			c.kind = ev.kind
+			switch ev.kind {
+			case evProbe:
+				ev.probe(&c.p)
+				e.PrefetchProbe(&c.p)
+			case evReply:
+				ev.reply(&c.r)
+				e.PrefetchReply(&c.r)
+			case evTick:
+				c.at = time.Unix(0, ev.at).UTC()
+			}
 		}
 	}
 	b.n = 0
+}
+
+// lookahead is how many events ahead of the engine feed prefetches: enough
+// for a miss to memory to be served while the engine works on the events
+// before it, few enough that the engine's state (a source's generation,
+// which the keys include) rarely moves on in between.
+const lookahead = 8
+
+// call is an event unpacked for the engine.
+type call struct {
+	kind eventKind
+	p    detect.Probe
+	r    detect.Reply
+	at   time.Time
 }
 
 // batcher is a decoding goroutine's Handler (and, in a replay, its packet
@@ -68,6 +183,7 @@ func (b *batcher) slot(at int64) *event {
 		b.cur.firstAt = at
 	}
 	e := &b.cur.ev[b.cur.n]
+	e.at = at
 	b.cur.n++
 	return e
 }
@@ -90,19 +206,16 @@ func (b *batcher) flush() {
 }
 
 func (b *batcher) Probe(p *detect.Probe) {
-	e := b.slot(p.Time.UnixNano())
-	e.kind, e.probe = evProbe, *p
+	b.slot(p.Time.UnixNano()).setProbe(p)
 	b.done()
 }
 
 func (b *batcher) Reply(r *detect.Reply) {
-	e := b.slot(r.Time.UnixNano())
-	e.kind, e.reply = evReply, *r
+	b.slot(r.Time.UnixNano()).setReply(r)
 	b.done()
 }
 
 func (b *batcher) Tick(now time.Time) {
-	e := b.slot(now.UnixNano())
-	e.kind, e.probe.Time = evTick, now
+	b.slot(now.UnixNano()).kind = evTick
 	b.done()
 }

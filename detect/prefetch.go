@@ -1,0 +1,110 @@
+package detect
+
+import "unsafe"
+
+// Prefetching: the engine's tables are read at random, a few buckets per
+// packet, and once they outgrow the caches each read is a miss to memory
+// (100-150 ns on a virtual machine, more than the rest of the packet's
+// work). A caller that holds packets before it feeds them (the sensor's
+// batches) can name the next packets to the engine a few packets ahead:
+// the engine then asks the processor to fetch their buckets (a prefetch
+// instruction, which neither waits nor faults), and by the time the packet
+// is fed its buckets are in the cache. A prefetch changes no state: the
+// buckets named are worked out from the engine's state as it stands, and
+// a packet prefetched and never fed, or fed after the state moved on, only
+// wastes the fetch.
+
+// prefetcher collects the addresses one packet will read.
+type prefetcher struct {
+	at [12]uintptr
+	n  int
+}
+
+// add names the memory from p for size bytes: a bucket or slot can
+// straddle two cache lines.
+func (f *prefetcher) add(p unsafe.Pointer, size uintptr) {
+	if f.n+2 > len(f.at) {
+		return
+	}
+	f.at[f.n] = uintptr(p)
+	f.at[f.n+1] = uintptr(p) + size - 1
+	f.n += 2
+}
+
+func (f *prefetcher) issue() {
+	if f.n > 0 {
+		prefetchAll(&f.at[0], f.n)
+	}
+}
+
+// bucketRef is the memory of key's bucket.
+func (tb *table) bucketRef(key uint64) unsafe.Pointer {
+	return unsafe.Pointer(&tb.slots[(key&tb.mask)*bucketSlots])
+}
+
+const bucketBytes = bucketSlots * unsafe.Sizeof(slot{})
+
+// PrefetchProbe fetches what Probe(p) will read into the cache: its source's
+// contact and counter records, its lock-step slot, or, for a segment that
+// may belong to a connection, the connection's record.
+func (e *Engine) PrefetchProbe(p *Probe) {
+	if !p.Src.IsValid() || !p.Dst.IsValid() {
+		return
+	}
+	var f prefetcher
+	src, dst := keyOf(p.Src), keyOf(p.Dst)
+	f.add(unsafe.Pointer(&e.sent[sentIndex(dst)]), unsafe.Sizeof(sentMark{}))
+	switch p.Technique {
+	case TechACK, TechMaimon, TechTCPOdd:
+		// Mostly segments of connections (see isProbe).
+		f.add(e.tab.bucketRef(tcpFlowKey(src, p.SrcPort, dst, p.DstPort)), bucketBytes)
+		f.issue()
+		return
+	case TechUDP:
+		f.add(e.tab.bucketRef(flowKey(dst, p.DstPort, src, p.SrcPort, ProtoUDP)), bucketBytes)
+		f.add(e.tab.bucketRef(flowKey(src, p.SrcPort, dst, p.DstPort, ProtoUDP)), bucketBytes)
+	}
+	if familyOf(p.Proto, p.DstPort) == famNeighbour {
+		f.issue()
+		return
+	}
+	sk := e.aggKey(src)
+	// Only the direct-mapped front of the sources is looked at: a source
+	// not found there is either new (its lone slot is read) or cold, and
+	// its lookup is left to Probe.
+	if s := e.srcs.front[frontIndex(sk)]; s != nil && s.key == sk {
+		f.add(e.tab.bucketRef(contactKey(sk, s.gen, dst, p.Proto, p.DstPort)), bucketBytes)
+		f.add(e.tab.bucketRef(hash5(kindHostPorts, sk, s.gen, dst, 0)), bucketBytes)
+		f.add(e.tab.bucketRef(hash5(kindPortHosts, sk, s.gen, addrKey{}, uint64(p.Proto)<<16|uint64(p.DstPort))), bucketBytes)
+	} else {
+		f.add(unsafe.Pointer(e.lone.slot(sk)), unsafe.Sizeof(loneProbe{}))
+	}
+	if p.Technique != TechConnect {
+		f.add(unsafe.Pointer(e.lockstep.slot(p)), unsafe.Sizeof(lockSlot{}))
+	}
+	f.issue()
+}
+
+// PrefetchReply fetches what Reply(r) will read into the cache: the
+// contact it answers and, for an accepted connection, its record.
+func (e *Engine) PrefetchReply(r *Reply) {
+	if !r.Prober.IsValid() || !r.Target.IsValid() {
+		return
+	}
+	var f prefetcher
+	pk, tk := keyOf(r.Prober), keyOf(r.Target)
+	f.add(unsafe.Pointer(&e.sent[sentIndex(pk)]), unsafe.Sizeof(sentMark{}))
+	if r.Proto == ProtoTCP && r.Outcome == Succeeded {
+		f.add(e.tab.bucketRef(tcpFlowKey(pk, r.ProberPort, tk, r.TargetPort)), bucketBytes)
+	}
+	sk := pk
+	if familyOf(r.Proto, r.TargetPort) != famNeighbour {
+		sk = e.aggKey(pk)
+	}
+	if s := e.srcs.front[frontIndex(sk)]; s != nil && s.key == sk {
+		f.add(e.tab.bucketRef(contactKey(sk, s.gen, tk, r.Proto, r.TargetPort)), bucketBytes)
+	} else {
+		f.add(unsafe.Pointer(e.lone.slot(sk)), unsafe.Sizeof(loneProbe{}))
+	}
+	f.issue()
+}

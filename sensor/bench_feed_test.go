@@ -1,0 +1,97 @@
+package sensor
+
+import (
+	"math/rand/v2"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/portsnare/portsnare/detect"
+)
+
+// BenchmarkFeed feeds the engine the events of a masscan-like scan (one
+// source, SYNs to random ports of random hosts of a /24, each refused at
+// once) in the pipeline's batches: "prefetch" through feed, which has the
+// engine prefetch each event's buckets a few events ahead, and "plain"
+// through a loop that hands the same events over one by one, the baseline
+// in the same run. Every probe is a new contact, so the tables are read
+// where the caches have nothing: the case prefetching is for. One op is
+// one event.
+func BenchmarkFeed(b *testing.B) {
+	const events = 1 << 20
+	batches := masscanBatches(events)
+	for _, mode := range []string{"plain", "prefetch"} {
+		b.Run(mode, func(b *testing.B) {
+			b.ReportAllocs()
+			var eng *detect.Engine
+			i := 0
+			for b.Loop() {
+				if i%len(batches) == 0 {
+					// Each pass over the events starts a fresh engine: the
+					// same probes again would be contacts made before.
+					b.StopTimer()
+					var err error
+					if eng, err = detect.New(detect.DefaultConfig(), func(*detect.Alert) {}); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+				}
+				bt := &batches[i%len(batches)]
+				n := bt.n
+				if mode == "plain" {
+					feedPlain(bt, eng)
+				} else {
+					bt.feed(eng)
+				}
+				bt.n = n
+				i++
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(i*batchEvents), "ns/event")
+		})
+	}
+}
+
+// feedPlain is feed without prefetching.
+func feedPlain(b *batch, e *detect.Engine) {
+	var p detect.Probe
+	var r detect.Reply
+	for i := range b.n {
+		switch ev := &b.ev[i]; ev.kind {
+		case evProbe:
+			ev.probe(&p)
+			e.Probe(&p)
+		case evReply:
+			ev.reply(&r)
+			e.Reply(&r)
+		case evTick:
+			e.Tick(time.Unix(0, ev.at).UTC())
+		}
+	}
+	b.n = 0
+}
+
+// masscanBatches builds the scan's events, batchEvents to a batch.
+func masscanBatches(events int) []batch {
+	r := rand.New(rand.NewPCG(1, 2))
+	scanner := netip.MustParseAddr("198.18.0.9")
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	bs := make([]batch, events/batchEvents)
+	for i := range bs {
+		bt := &bs[i]
+		for j := 0; j < batchEvents-1; j += 2 {
+			at = at.Add(4 * time.Microsecond)
+			dst := netip.AddrFrom4([4]byte{10, 9, 0, byte(r.IntN(256))})
+			port := uint16(1 + r.IntN(65535))
+			bt.ev[j].at = at.UnixNano()
+			bt.ev[j].setProbe(&detect.Probe{Time: at, Src: scanner, Dst: dst, Proto: detect.ProtoTCP,
+				Technique: detect.TechSYN, SrcPort: 61000, DstPort: port, Seq: r.Uint32(), Window: 1024, TTL: 255, Flags: 0x02})
+			bt.ev[j+1].at = at.Add(time.Microsecond).UnixNano()
+			bt.ev[j+1].setReply(&detect.Reply{Time: at.Add(time.Microsecond), Prober: scanner, Target: dst,
+				Proto: detect.ProtoTCP, ProberPort: 61000, TargetPort: port, Outcome: detect.Failed, AnswersProbe: true})
+		}
+		// The packet clock's tick, as the pipeline sends them.
+		bt.ev[batchEvents-1] = event{kind: evTick, at: at.UnixNano()}
+		bt.n = batchEvents
+	}
+	return bs
+}
