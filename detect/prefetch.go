@@ -20,16 +20,22 @@ type prefetcher struct {
 	n  int
 }
 
-// add names the memory from p for size bytes: a bucket or slot can
-// straddle two cache lines.
+// add names the memory from p for size bytes: the line it starts in, and
+// the next when it straddles two (as a bucket of 96 bytes always does).
 func (f *prefetcher) add(p unsafe.Pointer, size uintptr) {
 	if f.n+2 > len(f.at) {
 		return
 	}
-	f.at[f.n] = uintptr(p)
-	f.at[f.n+1] = uintptr(p) + size - 1
-	f.n += 2
+	first, last := uintptr(p), uintptr(p)+size-1
+	f.at[f.n] = first
+	f.n++
+	if last/cacheLine != first/cacheLine {
+		f.at[f.n] = last
+		f.n++
+	}
 }
+
+const cacheLine = 64
 
 func (f *prefetcher) issue() {
 	if f.n > 0 {
@@ -56,8 +62,12 @@ func (e *Engine) PrefetchProbe(p *Probe) {
 	f.add(unsafe.Pointer(&e.sent[sentIndex(dst)]), unsafe.Sizeof(sentMark{}))
 	switch p.Technique {
 	case TechACK, TechMaimon, TechTCPOdd:
-		// Mostly segments of connections (see isProbe).
-		f.add(e.tab.bucketRef(tcpFlowKey(src, p.SrcPort, dst, p.DstPort)), bucketBytes)
+		// Mostly segments of connections: their connection's record is
+		// read unless the segment's shape settles it first (see isProbe).
+		midFlow := p.Technique != TechTCPOdd || p.Flags&tcpACK != 0
+		if p.FP&(FPNoTCPOptions|FPNmapOS) != 0 || !midFlow || p.Technique == TechMaimon {
+			f.add(e.tab.bucketRef(tcpFlowKey(src, p.SrcPort, dst, p.DstPort)), bucketBytes)
+		}
 		f.issue()
 		return
 	case TechUDP:
