@@ -56,6 +56,7 @@ type Engine struct {
 	deferred *deferQueue         // answers whose probe has not been seen (see deferQueue)
 	askAt    ptime               // packet time of the latest neighbour ask
 	sent     [sentSlots]sentMark // recent first-contact destinations (see ask)
+	pf       prefetcher          // the addresses of the packet being prefetched (see prefetch.go)
 
 	dark        darkSet  // dark ports and the hosts they are watched on
 	aggregates  bool     // IPv6 sources are tracked by prefix

@@ -37,6 +37,13 @@ func (f *prefetcher) add(p unsafe.Pointer, size uintptr) {
 
 const cacheLine = 64
 
+// prefetchStart returns the engine's prefetcher, emptied: one kept in the
+// engine is not zeroed again for every packet.
+func (e *Engine) prefetchStart() *prefetcher {
+	e.pf.n = 0
+	return &e.pf
+}
+
 func (f *prefetcher) issue() {
 	if f.n > 0 {
 		prefetchAll(&f.at[0], f.n)
@@ -57,7 +64,7 @@ func (e *Engine) PrefetchProbe(p *Probe) {
 	if !p.Src.IsValid() || !p.Dst.IsValid() {
 		return
 	}
-	var f prefetcher
+	f := e.prefetchStart()
 	src, dst := keyOf(p.Src), keyOf(p.Dst)
 	f.add(unsafe.Pointer(&e.sent[sentIndex(dst)]), unsafe.Sizeof(sentMark{}))
 	switch p.Technique {
@@ -101,7 +108,7 @@ func (e *Engine) PrefetchReply(r *Reply) {
 	if !r.Prober.IsValid() || !r.Target.IsValid() {
 		return
 	}
-	var f prefetcher
+	f := e.prefetchStart()
 	pk, tk := keyOf(r.Prober), keyOf(r.Target)
 	f.add(unsafe.Pointer(&e.sent[sentIndex(pk)]), unsafe.Sizeof(sentMark{}))
 	if r.Proto == ProtoTCP && r.Outcome == Succeeded {
