@@ -90,3 +90,21 @@ func BenchmarkSourceMemory(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkVerticalRefusals is one source probing every port of one host,
+// each probe refused: the target's record of failed ports (see targets.go)
+// grows to its bound, and each refusal must still cost the same. One op is
+// a probe and its refusal.
+func BenchmarkVerticalRefusals(b *testing.B) {
+	e, _ := New(DefaultConfig(), func(*Alert) {})
+	p := Probe{Time: t0, Src: ip("10.9.0.1"), Dst: ip("10.9.0.2"), Proto: ProtoTCP, Technique: TechSYN, SrcPort: 40000, Window: 1024, FP: FPMSSOnly}
+	r := Reply{Time: t0, Prober: p.Src, Target: p.Dst, Proto: ProtoTCP, ProberPort: 40000, Outcome: Failed, AnswersProbe: true}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		p.DstPort = uint16(1 + i%65535)
+		p.Time = p.Time.Add(time.Microsecond)
+		r.Time, r.TargetPort = p.Time, p.DstPort
+		e.Probe(&p)
+		e.Reply(&r)
+	}
+}

@@ -35,8 +35,10 @@ type target struct {
 	// newcomer takes the place of one idle for longer than the window).
 	contrib []contribution
 	// ports lists the ports that failed here (at most maxTargetPorts),
-	// each with the set of contributors (bit i: contrib[i]) refused there.
+	// each with the set of contributors (bit i: contrib[i]) refused there;
+	// index finds a port in it (see targetports.go).
 	ports []targetPort
+	index []uint16
 	// members is the set of participants when the alert was raised, and
 	// grows while it is open.
 	members uint64
@@ -129,7 +131,7 @@ func (ts *targets) fresh(addr netip.Addr, ns ptime) *target {
 	} else {
 		t = new(target)
 	}
-	*t = target{addr: addr, first: ns, contrib: t.contrib[:0], ports: t.ports[:0]}
+	*t = target{addr: addr, first: ns, contrib: t.contrib[:0], ports: t.ports[:0], index: t.index[:0]}
 	return t
 }
 
@@ -159,23 +161,12 @@ func (t *target) contributor(src netip.Addr, ns ptime, win time.Duration) int {
 				}
 			}
 			t.ports = kept
+			t.reindex(len(t.index))
 			t.contrib[i] = contribution{src: src, first: ns, last: ns}
 			return i
 		}
 	}
 	return -1
-}
-
-func (t *target) addPort(proto uint8, port uint16, i int) {
-	for j := range t.ports {
-		if t.ports[j].port == port && t.ports[j].proto == proto {
-			t.ports[j].by |= 1 << i
-			return
-		}
-	}
-	if len(t.ports) < maxTargetPorts {
-		t.ports = append(t.ports, targetPort{proto: proto, port: port, by: 1 << i})
-	}
 }
 
 // participants is the set of contributors that split the target's ports
