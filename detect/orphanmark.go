@@ -12,10 +12,13 @@ package detect
 // The current set takes the marks of the last orphanSecs or more; at the
 // next turn it becomes the previous one and the previous is cleared. An
 // orphan older than orphanSecs is never picked up, so that one marked
-// before the previous set began is no longer wanted.
+// before the previous set began is no longer wanted. The two sets'
+// words for a key sit side by side, so that a look-up reads one cache
+// line, which PrefetchProbe can fetch ahead.
 type orphanMarks struct {
-	cur, prev *[orphanMarkWords]uint64
-	turned    tsecs // when cur began
+	words  *[orphanMarkWords][2]uint64
+	cur    int   // which of each pair is the current set's
+	turned tsecs // when the current set began
 }
 
 // orphanMarkWords sizes each set: 2^20 bits, 128 KiB. At tens of
@@ -30,23 +33,35 @@ func markBit(key uint64) (word int, bit uint64) {
 // mark notes an orphan of key stored at table time now. The sets are
 // allocated at the first orphan: most replays never have one.
 func (m *orphanMarks) mark(key uint64, now tsecs) {
-	if m.cur == nil {
-		m.cur, m.prev, m.turned = new([orphanMarkWords]uint64), new([orphanMarkWords]uint64), now
+	if m.words == nil {
+		m.words, m.turned = new([orphanMarkWords][2]uint64), now
 	}
 	if now > m.turned && now-m.turned > orphanSecs {
-		m.cur, m.prev = m.prev, m.cur
-		clear(m.cur[:])
+		m.cur ^= 1
+		for w := range m.words {
+			m.words[w][m.cur] = 0
+		}
 		m.turned = now
 	}
 	w, b := markBit(key)
-	m.cur[w] |= b
+	m.words[w][m.cur] |= b
 }
 
 // maybe reports whether an orphan of key may be stored.
 func (m *orphanMarks) maybe(key uint64) bool {
-	if m.cur == nil {
+	if m.words == nil {
 		return false
 	}
 	w, b := markBit(key)
-	return (m.cur[w]|m.prev[w])&b != 0
+	p := &m.words[w]
+	return (p[0]|p[1])&b != 0
+}
+
+// pair is the memory maybe(key) reads, nil before the first orphan.
+func (m *orphanMarks) pair(key uint64) *[2]uint64 {
+	if m.words == nil {
+		return nil
+	}
+	w, _ := markBit(key)
+	return &m.words[w]
 }

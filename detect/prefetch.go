@@ -16,7 +16,7 @@ import "unsafe"
 
 // prefetcher collects the addresses one packet will read.
 type prefetcher struct {
-	at [12]uintptr
+	at [16]uintptr
 	n  int
 }
 
@@ -67,6 +67,11 @@ func (e *Engine) PrefetchProbe(p *Probe) {
 	f := e.prefetchStart()
 	src, dst := keyOf(p.Src), keyOf(p.Dst)
 	f.add(unsafe.Pointer(&e.sent[sentIndex(dst)]), unsafe.Sizeof(sentMark{}))
+	if e.asking(ptimeOf(p.Time)) {
+		// While neighbour asks are recent, traffic to dst marks the ask
+		// for it used (see noteTraffic).
+		f.add(e.tab.bucketRef(askKey(dst)), bucketBytes)
+	}
 	switch p.Technique {
 	case TechACK, TechMaimon, TechTCPOdd:
 		// Mostly segments of connections: their connection's record is
@@ -93,6 +98,13 @@ func (e *Engine) PrefetchProbe(p *Probe) {
 		f.add(e.tab.bucketRef(contactKey(sk, s.gen, dst, p.Proto, p.DstPort)), bucketBytes)
 		f.add(e.tab.bucketRef(hash5(kindHostPorts, sk, s.gen, dst, 0)), bucketBytes)
 		f.add(e.tab.bucketRef(hash5(kindPortHosts, sk, s.gen, addrKey{}, uint64(p.Proto)<<16|uint64(p.DstPort))), bucketBytes)
+		if e.orphans {
+			// A new contact asks the marks whether its answer came
+			// first (see pickUpOrphan).
+			if m := e.marks.pair(orphanKey(sk, s.gen, dst, p.Proto, p.DstPort)); m != nil {
+				f.add(unsafe.Pointer(m), unsafe.Sizeof(*m))
+			}
+		}
 	} else {
 		f.add(unsafe.Pointer(e.lone.slot(sk)), unsafe.Sizeof(loneProbe{}))
 	}
@@ -111,6 +123,9 @@ func (e *Engine) PrefetchReply(r *Reply) {
 	f := e.prefetchStart()
 	pk, tk := keyOf(r.Prober), keyOf(r.Target)
 	f.add(unsafe.Pointer(&e.sent[sentIndex(pk)]), unsafe.Sizeof(sentMark{}))
+	if e.asking(ptimeOf(r.Time)) {
+		f.add(e.tab.bucketRef(askKey(pk)), bucketBytes)
+	}
 	if r.Proto == ProtoTCP && r.Outcome == Succeeded {
 		f.add(e.tab.bucketRef(tcpFlowKey(pk, r.ProberPort, tk, r.TargetPort)), bucketBytes)
 	}
