@@ -1,6 +1,10 @@
 package detect
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/portsnare/portsnare/internal/prefetch"
+)
 
 // Prefetching: the engine's tables are read at random, a few buckets per
 // packet, and once they outgrow the caches each read is a miss to memory
@@ -46,7 +50,7 @@ func (e *Engine) prefetchStart() *prefetcher {
 
 func (f *prefetcher) issue() {
 	if f.n > 0 {
-		prefetchAll(&f.at[0], f.n)
+		prefetch.Lines(&f.at[0], f.n)
 	}
 }
 

@@ -1,7 +1,7 @@
 #include "textflag.h"
 
-// func prefetchAll(at *uintptr, n int)
-TEXT ·prefetchAll(SB), NOSPLIT, $0-16
+// func Lines(at *uintptr, n int)
+TEXT ·Lines(SB), NOSPLIT, $0-16
 	MOVD at+0(FP), R0
 	MOVD n+8(FP), R1
 	CBZ  R1, done

@@ -1,7 +1,7 @@
 #include "textflag.h"
 
-// func prefetchAll(at *uintptr, n int)
-TEXT ·prefetchAll(SB), NOSPLIT, $0-16
+// func Lines(at *uintptr, n int)
+TEXT ·Lines(SB), NOSPLIT, $0-16
 	MOVQ at+0(FP), AX
 	MOVQ n+8(FP), CX
 	TESTQ CX, CX
