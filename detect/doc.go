@@ -49,7 +49,7 @@
 //	sources.go    the segmented LRU of sources; source.go the per-source record
 //	detail.go     what only alerts describe (samples, order, episode), allocated when needed
 //	table.go      the fixed-size table of small records; hash.go its keys
-//	prefetch.go   the buckets a packet will read, fetched a few packets ahead (prefetch_*.s)
+//	prefetch.go   the buckets a packet will read, fetched a few packets ahead (internal/prefetch)
 //
 // Time inside the engine is packet time. The package imports nothing of
 // capture, NATS or configuration libraries, so the same engine serves live
