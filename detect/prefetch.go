@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"net/netip"
 	"unsafe"
 
 	"github.com/portsnare/portsnare/internal/prefetch"
@@ -60,6 +61,20 @@ func (tb *table) bucketRef(key uint64) unsafe.Pointer {
 }
 
 const bucketBytes = bucketSlots * unsafe.Sizeof(slot{})
+
+// PrefetchSource fetches the record of source a, if it is in the front of
+// the sources (see sourceTable): PrefetchProbe and PrefetchReply read its
+// key and generation to name the buckets, so a caller that can calls this
+// further ahead than those.
+func (e *Engine) PrefetchSource(a netip.Addr) {
+	if !a.IsValid() {
+		return
+	}
+	if s := e.srcs.front[frontIndex(e.aggKey(keyOf(a)))]; s != nil {
+		at := uintptr(unsafe.Pointer(s)) // key and gen lead the record
+		prefetch.Lines(&at, 1)
+	}
+}
 
 // PrefetchProbe fetches what Probe(p) will read into the cache: its source's
 // contact and counter records, its lock-step slot, or, for a segment that

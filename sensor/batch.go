@@ -134,6 +134,13 @@ func (b *batch) feed(e *detect.Engine) {
 				e.Tick(c.at)
 			}
 		}
+		if j := i + lookahead; j < b.n {
+			// Further ahead, the sources' records, which the engine reads
+			// to name the buckets it prefetches.
+			if ev := &b.ev[j]; ev.kind == evProbe || ev.kind == evReply {
+				e.PrefetchSource(unpackAddr(ev.srcForm, &ev.src))
+			}
+		}
 		if i < b.n {
 			c := &ring[i%lookahead]
 			ev := &b.ev[i]
