@@ -21,7 +21,7 @@ import (
 
 // prefetcher collects the addresses one packet will read.
 type prefetcher struct {
-	at [16]uintptr
+	at [24]uintptr
 	n  int
 }
 
@@ -123,6 +123,12 @@ func (e *Engine) PrefetchProbe(p *Probe) {
 			if m := e.marks.pair(orphanKey(sk, s.gen, dst, p.Proto, p.DstPort)); m != nil {
 				f.add(unsafe.Pointer(m), unsafe.Sizeof(*m))
 			}
+		}
+		if x := s.x; x != nil {
+			// A new contact is described (see describe): its technique
+			// counted, the order of its hosts and ports followed.
+			f.add(unsafe.Pointer(&x.tech), unsafe.Sizeof(x.tech))
+			f.add(unsafe.Pointer(&x.portOrder), 2*unsafe.Sizeof(x.portOrder))
 		}
 	} else {
 		f.add(unsafe.Pointer(e.lone.slot(sk)), unsafe.Sizeof(loneProbe{}))
