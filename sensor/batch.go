@@ -106,7 +106,8 @@ func (ev *event) reply(r *detect.Reply) {
 }
 
 // batch is a run of events. The events come first, so that each sits in
-// a cache line of its own (a batch is allocated page-aligned).
+// a cache line of its own: a batch's size class starts it on a 64-byte
+// boundary (TestEventLayout).
 type batch struct {
 	ev      [batchEvents]event
 	n       int
