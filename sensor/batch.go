@@ -3,6 +3,7 @@ package sensor
 import (
 	"net/netip"
 	"time"
+	"unsafe"
 
 	"github.com/portsnare/portsnare/detect"
 )
@@ -105,14 +106,32 @@ func (ev *event) reply(r *detect.Reply) {
 		Proto: ev.proto, ProberPort: ev.sport, TargetPort: ev.dport, Outcome: ev.outcome, AnswersProbe: ev.answers}
 }
 
-// batch is a run of events. The events come first, so that each sits in
-// a cache line of its own: a batch's size class starts it on a 64-byte
-// boundary (TestEventLayout).
+// batch is a run of events. The events come first and a batch's size is
+// a whole number of cache lines, so that in a batch made by newBatches
+// each event sits in a line of its own.
 type batch struct {
 	ev      [batchEvents]event
 	n       int
 	firstAt int64 // capture time of the first event, ns
+	_       [cacheLine - 16]byte
 }
+
+const cacheLine = 64
+
+// newBatches returns n batches starting on a cache line's boundary, which
+// neither new nor make promises (a race-detector build, for one, moves
+// allocations). A batch holds no pointers, so it can live in a byte
+// slice's memory: the slice stays alive as long as a batch in it does.
+func newBatches(n int) []batch {
+	size := unsafe.Sizeof(batch{})
+	buf := make([]byte, uintptr(n)*size+cacheLine-1)
+	p := unsafe.Pointer(unsafe.SliceData(buf))
+	p = unsafe.Add(p, (cacheLine-uintptr(p)%cacheLine)%cacheLine)
+	return unsafe.Slice((*batch)(p), n)
+}
+
+// newBatch returns one batch on a cache line's boundary.
+func newBatch() *batch { return &newBatches(1)[0] }
 
 // feed makes the engine calls b's events stand for, in order, and empties
 // b. Each event is unpacked lookahead events before the engine takes it,

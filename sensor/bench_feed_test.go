@@ -76,7 +76,7 @@ func masscanBatches(events int) []batch {
 	r := rand.New(rand.NewPCG(1, 2))
 	scanner := netip.MustParseAddr("198.18.0.9")
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	bs := make([]batch, events/batchEvents)
+	bs := newBatches(events / batchEvents)
 	for i := range bs {
 		bt := &bs[i]
 		for j := 0; j < batchEvents-1; j += 2 {
@@ -162,7 +162,7 @@ func decodedBatches(b *testing.B, path string, packets int) []batch {
 	d := NewDecoder(bt)
 	for range packets {
 		for len(free) < cap(free) {
-			free <- new(batch)
+			free <- newBatch()
 		}
 		data, ts, link, err := c.src.next()
 		if err != nil {
@@ -173,5 +173,7 @@ func decodedBatches(b *testing.B, path string, packets int) []batch {
 	}
 	bt.flush()
 	take()
-	return bs
+	aligned := newBatches(len(bs))
+	copy(aligned, bs)
+	return aligned
 }

@@ -102,7 +102,7 @@ func NewSensor(opts LiveOptions) (*Sensor, error) {
 		touches: make(chan detect.Touch, 1024),
 	}
 	for i := 0; i < cap(s.free); i++ {
-		s.free <- new(batch)
+		s.free <- newBatch()
 	}
 	alerts := opts.Alerts
 	if alerts == nil {

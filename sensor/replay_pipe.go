@@ -31,7 +31,7 @@ func (r *replayer) pipeline(ctx context.Context, files []string) error {
 	full := make(chan *batch, replayBatches)
 	free := make(chan *batch, replayBatches)
 	for range replayBatches {
-		free <- new(batch)
+		free <- newBatch()
 	}
 	b := &batcher{free: free, out: full}
 	r.dec, r.ticks = NewDecoder(b), b
