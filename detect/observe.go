@@ -74,13 +74,7 @@ func (e *Engine) noteTraffic(dst addrKey, ns ptime, now tsecs) {
 // sources are aggregated — counting the probe. A new record first takes
 // the source's lone probe, if one is kept.
 func (e *Engine) sourceOf(p *Probe, src addrKey, fam family, ns ptime) *source {
-	sk := src
-	if fam != famNeighbour {
-		// Neighbour asks come from the link, whose hosts all share the
-		// prefix: they are judged per address.
-		sk = e.aggKey(src)
-	}
-	s, created := e.srcs.get(sk, ns)
+	s, created := e.srcs.get(e.trackKey(src, fam), ns)
 	if created {
 		e.adoptLone(s, ns)
 	} else if ns.sub(s.last) > e.cfg.IdleTimeout {
@@ -179,14 +173,7 @@ func (e *Engine) pickUpOrphan(s *source, p *Probe, src, dst addrKey, ns ptime, n
 func (e *Engine) isProbe(p *Probe, src, dst addrKey, ns ptime, now tsecs) bool {
 	switch p.Technique {
 	case TechACK, TechMaimon, TechTCPOdd:
-		// An odd flag set without ACK belongs to no connection: a probe.
-		// With ACK (FIN+PSH+ACK, URG+ACK, an empty PSH+ACK) it is a
-		// segment like any other of a connection, judged as ACKs are.
-		midFlow := p.Technique != TechTCPOdd || p.Flags&tcpACK != 0
-		// Operating systems put timestamps on mid-flow segments; scanners'
-		// crafted ACK and FIN+ACK probes carry no options — but for nmap's
-		// OS detection, whose probes are marked.
-		if p.FP&(FPNoTCPOptions|FPNmapOS) == 0 && midFlow {
+		if stackSegment(p) {
 			if p.Technique == TechMaimon {
 				// A stack closing a connection the sensor saw only
 				// mid-flow: the peer's ACK and FIN that answer it belong
@@ -204,7 +191,7 @@ func (e *Engine) isProbe(p *Probe, src, dst addrKey, ns ptime, now tsecs) bool {
 		if e.challengeACK(p, src, dst, ns, now) {
 			return false
 		}
-		if p.FP&FPNmapOS == 0 && midFlow && serverSide(p.SrcPort, p.DstPort) {
+		if p.FP&FPNmapOS == 0 && midFlowFlags(p) && serverSide(p.SrcPort, p.DstPort) {
 			return false
 		}
 	case TechUDP:
@@ -230,6 +217,23 @@ func (e *Engine) isProbe(p *Probe, src, dst addrKey, ns ptime, now tsecs) bool {
 		}
 	}
 	return true
+}
+
+// midFlowFlags reports whether p's flags are those of a segment of a
+// connection. An odd flag set without ACK belongs to no connection: a
+// probe. With ACK (FIN+PSH+ACK, URG+ACK, an empty PSH+ACK) it is a
+// segment like any other of a connection, judged as ACKs are.
+func midFlowFlags(p *Probe) bool {
+	return p.Technique != TechTCPOdd || p.Flags&tcpACK != 0
+}
+
+// stackSegment reports whether p, a segment without SYN, has an operating
+// system's shape for a segment of a connection: operating systems put
+// timestamps on mid-flow segments; scanners' crafted ACK and FIN+ACK
+// probes carry no options — but for nmap's OS detection, whose probes are
+// marked.
+func stackSegment(p *Probe) bool {
+	return p.FP&(FPNoTCPOptions|FPNmapOS) == 0 && midFlowFlags(p)
 }
 
 // serverSide reports whether a segment or datagram from sport to dport goes

@@ -45,10 +45,7 @@ func (e *Engine) Reply(r *Reply) {
 // outcome records what became of the first contact prober→target:port.
 func (e *Engine) outcome(a *answer) {
 	f := familyOf(a.proto, a.targetPort)
-	pk := a.pk
-	if f != famNeighbour {
-		pk = e.aggKey(a.pk) // neighbour asks are tracked per address (see Probe)
-	}
+	pk := e.trackKey(a.pk, f)
 	s := e.srcs.peekKey(pk)
 	var c *slot
 	if s != nil {

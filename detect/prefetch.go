@@ -55,12 +55,20 @@ func (f *prefetcher) issue() {
 	}
 }
 
-// bucketRef is the memory of key's bucket.
-func (tb *table) bucketRef(key uint64) unsafe.Pointer {
-	return unsafe.Pointer(&tb.slots[(key&tb.mask)*bucketSlots])
+// bucket names key's bucket of tb.
+func (f *prefetcher) bucket(tb *table, key uint64) {
+	f.add(unsafe.Pointer(&tb.bucket(key)[0]), bucketSlots*unsafe.Sizeof(slot{}))
 }
 
-const bucketBytes = bucketSlots * unsafe.Sizeof(slot{})
+// prefetchTraffic names what a packet to dst reads before anything else: the
+// mark of recent traffic to it and, while neighbour asks are recent, the
+// ask for it that the traffic marks used (see noteTraffic).
+func (e *Engine) prefetchTraffic(f *prefetcher, dst addrKey, ns ptime) {
+	f.add(unsafe.Pointer(&e.sent[sentIndex(dst)]), unsafe.Sizeof(sentMark{}))
+	if e.asking(ns) {
+		f.bucket(e.tab, askKey(dst))
+	}
+}
 
 // PrefetchSource fetches the record of source a, if it is in the front of
 // the sources (see sourceTable): PrefetchProbe and PrefetchReply read its
@@ -70,6 +78,7 @@ func (e *Engine) PrefetchSource(a netip.Addr) {
 	if !a.IsValid() {
 		return
 	}
+	// Whichever source holds the slot: its key is what the caller will read.
 	if s := e.srcs.front[frontIndex(e.aggKey(keyOf(a)))]; s != nil {
 		at := uintptr(unsafe.Pointer(s)) // key and gen lead the record
 		prefetch.Lines(&at, 1)
@@ -85,25 +94,19 @@ func (e *Engine) PrefetchProbe(p *Probe) {
 	}
 	f := e.prefetchStart()
 	src, dst := keyOf(p.Src), keyOf(p.Dst)
-	f.add(unsafe.Pointer(&e.sent[sentIndex(dst)]), unsafe.Sizeof(sentMark{}))
-	if e.asking(ptimeOf(p.Time)) {
-		// While neighbour asks are recent, traffic to dst marks the ask
-		// for it used (see noteTraffic).
-		f.add(e.tab.bucketRef(askKey(dst)), bucketBytes)
-	}
+	e.prefetchTraffic(f, dst, ptimeOf(p.Time))
 	switch p.Technique {
 	case TechACK, TechMaimon, TechTCPOdd:
 		// Mostly segments of connections: their connection's record is
 		// read unless the segment's shape settles it first (see isProbe).
-		midFlow := p.Technique != TechTCPOdd || p.Flags&tcpACK != 0
-		if p.FP&(FPNoTCPOptions|FPNmapOS) != 0 || !midFlow || p.Technique == TechMaimon {
-			f.add(e.tab.bucketRef(tcpFlowKey(src, p.SrcPort, dst, p.DstPort)), bucketBytes)
+		if !stackSegment(p) || p.Technique == TechMaimon {
+			f.bucket(e.tab, tcpFlowKey(src, p.SrcPort, dst, p.DstPort))
 		}
 		f.issue()
 		return
 	case TechUDP:
-		f.add(e.tab.bucketRef(flowKey(dst, p.DstPort, src, p.SrcPort, ProtoUDP)), bucketBytes)
-		f.add(e.tab.bucketRef(flowKey(src, p.SrcPort, dst, p.DstPort, ProtoUDP)), bucketBytes)
+		f.bucket(e.tab, flowKey(dst, p.DstPort, src, p.SrcPort, ProtoUDP))
+		f.bucket(e.tab, flowKey(src, p.SrcPort, dst, p.DstPort, ProtoUDP))
 	}
 	if familyOf(p.Proto, p.DstPort) == famNeighbour {
 		f.issue()
@@ -113,10 +116,10 @@ func (e *Engine) PrefetchProbe(p *Probe) {
 	// Only the direct-mapped front of the sources is looked at: a source
 	// not found there is either new (its lone slot is read) or cold, and
 	// its lookup is left to Probe.
-	if s := e.srcs.front[frontIndex(sk)]; s != nil && s.key == sk {
-		f.add(e.tab.bucketRef(contactKey(sk, s.gen, dst, p.Proto, p.DstPort)), bucketBytes)
-		f.add(e.tab.bucketRef(hash5(kindHostPorts, sk, s.gen, dst, 0)), bucketBytes)
-		f.add(e.tab.bucketRef(hash5(kindPortHosts, sk, s.gen, addrKey{}, uint64(p.Proto)<<16|uint64(p.DstPort))), bucketBytes)
+	if s := e.srcs.inFront(sk); s != nil {
+		f.bucket(e.tab, contactKey(sk, s.gen, dst, p.Proto, p.DstPort))
+		f.bucket(e.tab, hash5(kindHostPorts, sk, s.gen, dst, 0))
+		f.bucket(e.tab, hash5(kindPortHosts, sk, s.gen, addrKey{}, uint64(p.Proto)<<16|uint64(p.DstPort)))
 		if e.orphans {
 			// A new contact asks the marks whether its answer came
 			// first (see pickUpOrphan).
@@ -147,19 +150,13 @@ func (e *Engine) PrefetchReply(r *Reply) {
 	}
 	f := e.prefetchStart()
 	pk, tk := keyOf(r.Prober), keyOf(r.Target)
-	f.add(unsafe.Pointer(&e.sent[sentIndex(pk)]), unsafe.Sizeof(sentMark{}))
-	if e.asking(ptimeOf(r.Time)) {
-		f.add(e.tab.bucketRef(askKey(pk)), bucketBytes)
-	}
+	e.prefetchTraffic(f, pk, ptimeOf(r.Time))
 	if r.Proto == ProtoTCP && r.Outcome == Succeeded {
-		f.add(e.tab.bucketRef(tcpFlowKey(pk, r.ProberPort, tk, r.TargetPort)), bucketBytes)
+		f.bucket(e.tab, tcpFlowKey(pk, r.ProberPort, tk, r.TargetPort))
 	}
-	sk := pk
-	if familyOf(r.Proto, r.TargetPort) != famNeighbour {
-		sk = e.aggKey(pk)
-	}
-	if s := e.srcs.front[frontIndex(sk)]; s != nil && s.key == sk {
-		f.add(e.tab.bucketRef(contactKey(sk, s.gen, tk, r.Proto, r.TargetPort)), bucketBytes)
+	sk := e.trackKey(pk, familyOf(r.Proto, r.TargetPort))
+	if s := e.srcs.inFront(sk); s != nil {
+		f.bucket(e.tab, contactKey(sk, s.gen, tk, r.Proto, r.TargetPort))
 	} else {
 		f.add(unsafe.Pointer(e.lone.slot(sk)), unsafe.Sizeof(loneProbe{}))
 	}

@@ -48,6 +48,17 @@ func (e *Engine) aggKey(k addrKey) addrKey {
 	return addrKey{k.hi & e.v6mask.hi, k.lo & e.v6mask.lo}
 }
 
+// trackKey is the key a contact of family fam from address key k is
+// tracked under: the aggregated key, but for neighbour asks, which come
+// from the link, whose hosts all share the prefix, and are judged per
+// address.
+func (e *Engine) trackKey(k addrKey, fam family) addrKey {
+	if fam == famNeighbour {
+		return k
+	}
+	return e.aggKey(k)
+}
+
 // aggregated reports whether s stands for an IPv6 prefix (a source tracked
 // per address for its neighbour asks does not, though its address is in one).
 func (e *Engine) aggregated(s *source) bool {

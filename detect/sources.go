@@ -80,9 +80,18 @@ func (st *sourceTable) shard(k addrKey) *sourceShard {
 	return &st.shards[(h>>32)%uint64(len(st.shards))]
 }
 
+// inFront returns the source with key k if the front holds it, nil
+// otherwise, reading nothing else.
+func (st *sourceTable) inFront(k addrKey) *source {
+	if s := st.front[frontIndex(k)]; s != nil && s.key == k {
+		return s
+	}
+	return nil
+}
+
 // peekKey is peek with the address's key already at hand.
 func (st *sourceTable) peekKey(k addrKey) *source {
-	if s := st.front[frontIndex(k)]; s != nil && s.key == k {
+	if s := st.inFront(k); s != nil {
 		return s
 	}
 	sh := st.shard(k)
