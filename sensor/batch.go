@@ -88,8 +88,11 @@ func (ev *event) setProbe(p *detect.Probe) {
 	ev.seq, ev.window, ev.flags, ev.ttl, ev.ipid, ev.fp = p.Seq, p.Window, p.Flags, p.TTL, p.IPID, p.FP
 }
 
+// time is the event's packet time.
+func (ev *event) time() time.Time { return time.Unix(0, ev.at).UTC() }
+
 func (ev *event) probe(p *detect.Probe) {
-	*p = detect.Probe{Time: time.Unix(0, ev.at).UTC(), Src: unpackAddr(ev.srcForm, &ev.src), Dst: unpackAddr(ev.dstForm, &ev.dst),
+	*p = detect.Probe{Time: ev.time(), Src: unpackAddr(ev.srcForm, &ev.src), Dst: unpackAddr(ev.dstForm, &ev.dst),
 		Proto: ev.proto, Technique: ev.tech, SrcPort: ev.sport, DstPort: ev.dport,
 		Seq: ev.seq, Window: ev.window, Flags: ev.flags, TTL: ev.ttl, IPID: ev.ipid, FP: ev.fp}
 }
@@ -102,7 +105,7 @@ func (ev *event) setReply(r *detect.Reply) {
 }
 
 func (ev *event) reply(r *detect.Reply) {
-	*r = detect.Reply{Time: time.Unix(0, ev.at).UTC(), Prober: unpackAddr(ev.srcForm, &ev.src), Target: unpackAddr(ev.dstForm, &ev.dst),
+	*r = detect.Reply{Time: ev.time(), Prober: unpackAddr(ev.srcForm, &ev.src), Target: unpackAddr(ev.dstForm, &ev.dst),
 		Proto: ev.proto, ProberPort: ev.sport, TargetPort: ev.dport, Outcome: ev.outcome, AnswersProbe: ev.answers}
 }
 
@@ -144,15 +147,7 @@ func (b *batch) feed(e *detect.Engine) {
 	// taken its event from.
 	for i := 0; i < b.n+lookahead; i++ {
 		if i >= lookahead {
-			c := &ring[(i-lookahead)%lookahead]
-			switch c.kind {
-			case evProbe:
-				e.Probe(&c.p)
-			case evReply:
-				e.Reply(&c.r)
-			case evTick:
-				e.Tick(c.at)
-			}
+			ring[(i-lookahead)%lookahead].run(e)
 		}
 		if j := i + lookahead; j < b.n {
 			// Further ahead, the sources' records, which the engine reads
@@ -163,17 +158,11 @@ func (b *batch) feed(e *detect.Engine) {
 		}
 		if i < b.n {
 			c := &ring[i%lookahead]
-			ev := &b.ev[i]
-			c.kind = ev.kind
-			switch ev.kind {
+			switch c.unpack(&b.ev[i]); c.kind {
 			case evProbe:
-				ev.probe(&c.p)
 				e.PrefetchProbe(&c.p)
 			case evReply:
-				ev.reply(&c.r)
 				e.PrefetchReply(&c.r)
-			case evTick:
-				c.at = time.Unix(0, ev.at).UTC()
 			}
 		}
 	}
@@ -192,6 +181,31 @@ type call struct {
 	p    detect.Probe
 	r    detect.Reply
 	at   time.Time
+}
+
+// unpack makes c the call ev stands for.
+func (c *call) unpack(ev *event) {
+	c.kind = ev.kind
+	switch ev.kind {
+	case evProbe:
+		ev.probe(&c.p)
+	case evReply:
+		ev.reply(&c.r)
+	case evTick:
+		c.at = ev.time()
+	}
+}
+
+// run makes the call on e.
+func (c *call) run(e *detect.Engine) {
+	switch c.kind {
+	case evProbe:
+		e.Probe(&c.p)
+	case evReply:
+		e.Reply(&c.r)
+	case evTick:
+		e.Tick(c.at)
+	}
 }
 
 // batcher is a decoding goroutine's Handler (and, in a replay, its packet

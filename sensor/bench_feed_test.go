@@ -37,14 +37,7 @@ func BenchmarkFeed(b *testing.B) {
 					}
 					b.StartTimer()
 				}
-				bt := &batches[i%len(batches)]
-				n := bt.n
-				if mode == "plain" {
-					feedPlain(bt, eng)
-				} else {
-					bt.feed(eng)
-				}
-				bt.n = n
+				feedAgain(&batches[i%len(batches)], eng, mode)
 				i++
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(i*batchEvents), "ns/event")
@@ -52,23 +45,21 @@ func BenchmarkFeed(b *testing.B) {
 	}
 }
 
-// feedPlain is feed without prefetching.
-func feedPlain(b *batch, e *detect.Engine) {
-	var p detect.Probe
-	var r detect.Reply
-	for i := range b.n {
-		switch ev := &b.ev[i]; ev.kind {
-		case evProbe:
-			ev.probe(&p)
-			e.Probe(&p)
-		case evReply:
-			ev.reply(&r)
-			e.Reply(&r)
-		case evTick:
-			e.Tick(time.Unix(0, ev.at).UTC())
-		}
+// feedAgain feeds b to e, through feed ("prefetch") or one event at a time
+// without prefetching ("plain"), and leaves b's events in place for the
+// next pass.
+func feedAgain(b *batch, e *detect.Engine, mode string) {
+	if mode == "prefetch" {
+		n := b.n
+		b.feed(e)
+		b.n = n
+		return
 	}
-	b.n = 0
+	var c call
+	for i := range b.n {
+		c.unpack(&b.ev[i])
+		c.run(e)
+	}
 }
 
 // masscanBatches builds the scan's events, batchEvents to a batch.
@@ -120,14 +111,7 @@ func BenchmarkFeedReplay(b *testing.B) {
 				runtime.GC()
 				b.StartTimer()
 				for i := range batches {
-					bt := &batches[i]
-					n := bt.n
-					if mode == "plain" {
-						feedPlain(bt, eng)
-					} else {
-						bt.feed(eng)
-					}
-					bt.n = n
+					feedAgain(&batches[i], eng, mode)
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*events), "ns/event")
