@@ -95,11 +95,7 @@ func TestCampaignMixingAuthorizedSourcesIsAnAlert(t *testing.T) {
 	authorized := campaignOf(c, 13, 3) // 203.0.113.13-15: inside the rule's /28
 	others := campaignOf(c, 16, 3)     // 203.0.113.16-18: outside
 	c.Flush(t0.Add(time.Hour))
-	_, ends := campaignAlerts(t, *alerts)
-	if len(ends) != 1 {
-		t.Fatalf("%d campaign ends, want one", len(ends))
-	}
-	a := ends[0]
+	a := campaignEnd(t, *alerts)
 	if a.Portsnare.Suppressed {
 		t.Error("a campaign of authorized and other sources is suppressed")
 	}
@@ -127,11 +123,7 @@ func TestCampaignWithAnExceededSourceIsAnAlert(t *testing.T) {
 	}
 	c.Add(out)
 	c.Flush(t0.Add(time.Hour))
-	_, ends := campaignAlerts(t, *alerts)
-	if len(ends) != 1 {
-		t.Fatalf("%d campaign ends, want one", len(ends))
-	}
-	a := ends[0]
+	a := campaignEnd(t, *alerts)
 	al := a.Portsnare.Allowlist
 	if a.Portsnare.Suppressed || al == nil || !al.Exceeded || al.SourcesTotal != 4 || slices.Contains(al.Sources, "203.0.113.5") {
 		t.Errorf("suppressed %v, allowlist %+v; want an alert, exceeded, four authorized", a.Portsnare.Suppressed, al)
@@ -165,11 +157,7 @@ func TestCampaignVerdictCountsSourcesBeyondThoseKept(t *testing.T) {
 				c.Add(b)
 			}
 			c.Flush(t0.Add(time.Hour))
-			_, ends := campaignAlerts(t, *alerts)
-			if len(ends) != 1 {
-				t.Fatalf("%d campaign ends, want one", len(ends))
-			}
-			a := ends[0]
+			a := campaignEnd(t, *alerts)
 			want := n
 			if !tc.suppressed {
 				want = n - 1

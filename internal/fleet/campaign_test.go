@@ -45,6 +45,17 @@ func campaignAlerts(t *testing.T, alerts []*detect.Alert) (starts, ends []*detec
 	return starts, ends
 }
 
+// campaignEnd returns the end of the one campaign among alerts, failing
+// the test unless there is exactly one.
+func campaignEnd(t *testing.T, alerts []*detect.Alert) *detect.Alert {
+	t.Helper()
+	_, ends := campaignAlerts(t, alerts)
+	if len(ends) != 1 {
+		t.Fatalf("%d campaign ends, want one", len(ends))
+	}
+	return ends[0]
+}
+
 // Five zmap-like sources, each sweeping port 23 on a few hosts behind
 // two sensors, are one campaign naming all five; a sixth source with
 // another tool, and one on other ports, are not part of it.
@@ -148,23 +159,20 @@ func TestCampaignCapsNames(t *testing.T) {
 		c.Add(sweepBatch("edge-a", src, "zmap", t0.Add(time.Duration(i)*time.Second), 2, 22, 2222))
 	}
 	c.Flush(t0.Add(time.Hour))
-	_, ends := campaignAlerts(t, *alerts)
-	if len(ends) != 1 {
-		t.Fatalf("%d campaign ends, want one", len(ends))
-	}
-	sc := ends[0].Portsnare.Scan
+	end := campaignEnd(t, *alerts)
+	sc := end.Portsnare.Scan
 	if len(sc.Sources) != maxCampaignNamed || sc.Sources[0] != "203.0.113.0" {
 		t.Errorf("%d sources named, first %s; want %d from 203.0.113.0", len(sc.Sources), sc.Sources[0], maxCampaignNamed)
 	}
-	if want := "zmap campaign: 40 sources probed 22/tcp,2222/tcp on 2 hosts"; !strings.HasPrefix(ends[0].Message, want) {
-		t.Errorf("message %q, want it to start %q", ends[0].Message, want)
+	if want := "zmap campaign: 40 sources probed 22/tcp,2222/tcp on 2 hosts"; !strings.HasPrefix(end.Message, want) {
+		t.Errorf("message %q, want it to start %q", end.Message, want)
 	}
 	// The count is a field of its own, in either format, not only words
 	// in the message.
 	if sc.SourcesTotal != 40 {
 		t.Errorf("portsnare.scan.sources_total %d, want 40", sc.SourcesTotal)
 	}
-	ocsf, err := render.Render(ends[0], render.OCSF)
+	ocsf, err := render.Render(end, render.OCSF)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,15 +200,12 @@ func TestCampaignCountsSourcesBeyondThoseKept(t *testing.T) {
 		c.Add(sweepBatch("edge-a", src, "masscan", t0.Add(time.Duration(i)*100*time.Millisecond), 3, 3389))
 	}
 	c.Flush(t0.Add(time.Hour))
-	_, ends := campaignAlerts(t, *alerts)
-	if len(ends) != 1 {
-		t.Fatalf("%d campaign ends, want one", len(ends))
-	}
-	if sc := ends[0].Portsnare.Scan; sc.SourcesTotal != n || len(sc.Sources) != maxCampaignNamed {
+	end := campaignEnd(t, *alerts)
+	if sc := end.Portsnare.Scan; sc.SourcesTotal != n || len(sc.Sources) != maxCampaignNamed {
 		t.Errorf("sources_total %d with %d named, want %d with %d", sc.SourcesTotal, len(sc.Sources), n, maxCampaignNamed)
 	}
-	if want := fmt.Sprintf("masscan campaign: %d sources", n); !strings.HasPrefix(ends[0].Message, want) {
-		t.Errorf("message %q, want it to start %q", ends[0].Message, want)
+	if want := fmt.Sprintf("masscan campaign: %d sources", n); !strings.HasPrefix(end.Message, want) {
+		t.Errorf("message %q, want it to start %q", end.Message, want)
 	}
 }
 
@@ -214,11 +219,7 @@ func TestCampaignCountsAcceptedContactsAsSucceeded(t *testing.T) {
 		c.Add(b)
 	}
 	c.Flush(t0.Add(time.Hour))
-	_, ends := campaignAlerts(t, *alerts)
-	if len(ends) != 1 {
-		t.Fatalf("%d campaign ends, want one", len(ends))
-	}
-	if sc := ends[0].Portsnare.Scan; sc.Probes != 20 || sc.Failed != 15 || sc.Succeeded != 5 {
+	if sc := campaignEnd(t, *alerts).Portsnare.Scan; sc.Probes != 20 || sc.Failed != 15 || sc.Succeeded != 5 {
 		t.Errorf("probes %d, failed %d, succeeded %d; want 20, 15, 5", sc.Probes, sc.Failed, sc.Succeeded)
 	}
 }
