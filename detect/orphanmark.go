@@ -49,11 +49,11 @@ func (m *orphanMarks) mark(key uint64, now tsecs) {
 
 // maybe reports whether an orphan of key may be stored.
 func (m *orphanMarks) maybe(key uint64) bool {
-	if m.words == nil {
+	p := m.pair(key)
+	if p == nil {
 		return false
 	}
-	w, b := markBit(key)
-	p := &m.words[w]
+	_, b := markBit(key)
 	return (p[0]|p[1])&b != 0
 }
 
