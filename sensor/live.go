@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/gopacket"
 	"github.com/google/gopacket/afpacket"
 	"github.com/portsnare/portsnare/detect"
 )
@@ -227,10 +228,22 @@ func (s *Sensor) capture(ctx context.Context, k *socket) error {
 		return fmt.Errorf("capture on %q: %w", k.iface, err)
 	}
 	defer w.close()
+	peek, err := newRingPeek(k.tp, s.opts.Capture.BlockSize, s.opts.Capture.NumBlocks)
+	if err != nil {
+		return fmt.Errorf("capture on %q: %w", k.iface, err)
+	}
 	for n := 0; ; n++ {
-		data, ci, err := k.tp.ZeroCopyReadPacketData()
+		var data []byte
+		var ci gopacket.CaptureInfo
+		// When the ring holds nothing more, afpacket is not asked (see ringPeek).
+		err := afpacket.ErrTimeout
+		drained := peek.drained()
+		if !drained {
+			data, ci, err = k.tp.ZeroCopyReadPacketData()
+		}
 		switch {
 		case err == nil:
+			peek.saw(data)
 			d.Decode(LinkTypeEthernet, ci.Timestamp, data)
 			b.flushOld(ci.Timestamp.UnixNano(), maxBatchAge)
 			if n&4095 != 0 {
@@ -245,7 +258,16 @@ func (s *Sensor) capture(ctx context.Context, k *socket) error {
 			if b.cur != nil && b.cur.n > 0 {
 				until = time.Now().Add(time.Duration(maxBatchAge))
 			}
-			if err := w.wait(ctx, until); err != nil && ctx.Err() == nil {
+			// Drained, the peek knows which block comes next and reads its
+			// status. Otherwise afpacket found the ring empty past a block
+			// the peek did not follow (the first, or an empty one skipped),
+			// and the kernel is asked.
+			ready := peek.nextReady
+			if !drained {
+				peek.forget()
+				ready = nil
+			}
+			if err := w.wait(ctx, until, ready); err != nil && ctx.Err() == nil {
 				return fmt.Errorf("capture on %q: waiting for packets: %w", k.iface, err)
 			}
 			if !time.Now().Before(until) {

@@ -17,10 +17,11 @@ import (
 // blockTimeout is how long the kernel fills a ring block before handing it
 // over part full. Each hand-over wakes the capture goroutine; a quiet link
 // then sees its packets at most this late (plus maxBatchAge), far inside the
-// second that the engine's housekeeping runs on. Every hand-over after
-// a quiet spell also costs the Go runtime a burst of monitor wake-ups (its
-// sysmon polls every 20 µs for a while after the process was idle): 10 ms
-// blocks cost a live sensor more CPU than decoding did. tcpdump uses 1 s.
+// second that the engine's housekeeping runs on. Hand-overs are kept few:
+// each wakes a goroutine from the runtime's poller, and before the capture
+// stopped making system calls per hand-over (see ringPeek), each also cost
+// a burst of the runtime monitor's wake-ups, so that 10 ms blocks cost a
+// live sensor more CPU than decoding did. tcpdump uses 1 s.
 const blockTimeout = 100 * time.Millisecond
 
 // socket is one AF_PACKET TPACKET_V3 socket of a fanout group.

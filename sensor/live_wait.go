@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/google/gopacket/afpacket"
 	"golang.org/x/sys/unix"
@@ -25,7 +26,10 @@ import (
 // decoding and detection together. So the sockets are read with a poll
 // timeout of zero (afpacket only looks), and the waiting is done here, on
 // a duplicate of the socket's descriptor registered with the poller: a
-// parked goroutine costs nothing until the kernel retires a block.
+// parked goroutine costs nothing until the kernel retires a block. Even
+// afpacket's look is a system call, which wakes the monitor after every
+// idle spell; the capture loop makes it only where ringPeek cannot tell
+// from the ring's memory that the ring is empty.
 type ringWaiter struct {
 	f    *os.File // the duplicate descriptor, non-blocking
 	rc   syscall.RawConn
@@ -61,8 +65,10 @@ func newRingWaiter(ctx context.Context, tp *afpacket.TPacket) (*ringWaiter, erro
 }
 
 // wait returns when a block is ready, at until, or when ctx ends (the caller
-// checks ctx). A deadline passing is not an error.
-func (w *ringWaiter) wait(ctx context.Context, until time.Time) error {
+// checks ctx). A deadline passing is not an error. ready, if not nil, tells
+// whether a block is ready from the ring's memory (see ringPeek); else the
+// kernel is asked.
+func (w *ringWaiter) wait(ctx context.Context, until time.Time, ready func() bool) error {
 	if err := w.f.SetReadDeadline(until); err != nil {
 		return err
 	}
@@ -71,7 +77,12 @@ func (w *ringWaiter) wait(ctx context.Context, until time.Time) error {
 	if ctx.Err() != nil {
 		return nil
 	}
-	err := w.rc.Read(func(fd uintptr) bool { return readable(int(fd)) })
+	err := w.rc.Read(func(fd uintptr) bool {
+		if ready != nil {
+			return ready()
+		}
+		return readable(int(fd))
+	})
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		return nil
 	}
@@ -80,11 +91,14 @@ func (w *ringWaiter) wait(ctx context.Context, until time.Time) error {
 
 // readable asks the kernel, without waiting, whether a block is ready: one
 // may have been retired between afpacket's look and the poller's wait, and
-// the poller reports only changes.
+// the poller reports only changes. The poll has a zero timeout and never
+// blocks, so it is made as a raw system call: through the runtime's entry
+// it would wake the runtime's monitor (see ringPeek).
 func readable(fd int) bool {
 	p := [1]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
-	n, err := unix.Poll(p[:], 0)
-	return err != nil || n > 0
+	var zero unix.Timespec
+	n, _, errno := unix.RawSyscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&p[0])), 1, uintptr(unsafe.Pointer(&zero)), 0, 0, 0)
+	return errno != 0 || n > 0
 }
 
 func (w *ringWaiter) close() {
