@@ -266,7 +266,7 @@ func (c *Config) MemoryBytes() uint64 {
 	sources := uint64(min(max(c.MaxSources, 0), MaxMaxSources))
 	wait := uint64(waitSlotsFor(contacts))
 	b := uint64(tableSlots(contacts)) * uint64(unsafe.Sizeof(slot{}))
-	b += uint64(lockSlotsFor(contacts)) * uint64(unsafe.Sizeof(lockSlot{}))
+	b += uint64(lockSlotsFor(contacts)) * uint64(unsafe.Sizeof(lockSlot{})+unsafe.Sizeof(lockTag{}))
 	b += uint64(loneSlotsFor(contacts)) * uint64(unsafe.Sizeof(loneProbe{}))
 	b += (wait + wait/4) * uint64(unsafe.Sizeof(waiting{}))
 	b += wait / 4 * uint64(unsafe.Sizeof(deferred{}))

@@ -86,7 +86,7 @@ func (e *Engine) PrefetchSource(a netip.Addr) {
 }
 
 // PrefetchProbe fetches what Probe(p) will read into the cache: its source's
-// contact and counter records, its lock-step slot, or, for a segment that
+// contact and counter records, its lock-step tag, or, for a segment that
 // may belong to a connection, the connection's record.
 func (e *Engine) PrefetchProbe(p *Probe) {
 	if !p.Src.IsValid() || !p.Dst.IsValid() {
@@ -137,7 +137,7 @@ func (e *Engine) PrefetchProbe(p *Probe) {
 		f.add(unsafe.Pointer(e.lone.slot(sk)), unsafe.Sizeof(loneProbe{}))
 	}
 	if p.Technique != TechConnect {
-		f.add(unsafe.Pointer(e.lockstep.slot(p)), unsafe.Sizeof(lockSlot{}))
+		f.add(unsafe.Pointer(e.lockstep.tag(p)), unsafe.Sizeof(lockTag{}))
 	}
 	f.issue()
 }
