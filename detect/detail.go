@@ -13,6 +13,13 @@ import "net/netip"
 // which more replays, so that an alert describes its episode from the
 // first contact on, exactly as if the detail had been there all along.
 type sourceDetail struct {
+	// found lists services answered open, the first found first;
+	// allocated at the first, as sources that never scan need none. It
+	// and its count lead the record, in the line an accepted connection's
+	// answer prefetches (see PrefetchReply).
+	found  *[maxSamples]foundSpot
+	nFound uint8
+
 	ep       episode
 	rule     string     // the allowlist rule covering the source, if any
 	leader   netip.Addr // set when this source is folded into another's decoy episode
@@ -26,13 +33,10 @@ type sourceDetail struct {
 	nbrPaced                       burst      // discovery asks within sweepPace
 	oddBurst                       burst      // odd probes within the burst window
 
-	tech                   [numTechniques]uint32
-	nPorts, nHosts, nFound uint8
-	portsSample            [maxSamples]uint16
-	hostsSample            [maxSamples]addrKey
-	// found lists services answered open, the first found first;
-	// allocated at the first, as sources that never scan need none.
-	found *[maxSamples]foundSpot
+	tech           [numTechniques]uint32
+	nPorts, nHosts uint8
+	portsSample    [maxSamples]uint16
+	hostsSample    [maxSamples]addrKey
 }
 
 // foundSpot is a service that answered open.

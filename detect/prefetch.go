@@ -143,7 +143,8 @@ func (e *Engine) PrefetchProbe(p *Probe) {
 }
 
 // PrefetchReply fetches what Reply(r) will read into the cache: the
-// contact it answers and, for an accepted connection, its record.
+// contact it answers and, for an accepted connection, its record and the
+// prober's list of services found.
 func (e *Engine) PrefetchReply(r *Reply) {
 	if !r.Prober.IsValid() || !r.Target.IsValid() {
 		return
@@ -157,6 +158,11 @@ func (e *Engine) PrefetchReply(r *Reply) {
 	sk := e.trackKey(pk, familyOf(r.Proto, r.TargetPort))
 	if s := e.srcs.inFront(sk); s != nil {
 		f.bucket(e.tab, contactKey(sk, s.gen, tk, r.Proto, r.TargetPort))
+		if x := s.x; x != nil && r.Outcome == Succeeded {
+			// An accepted contact is described among the services found
+			// (see markFound): the list's place and count lead the detail.
+			f.add(unsafe.Pointer(x), unsafe.Offsetof(x.nFound)+1)
+		}
 	} else {
 		f.add(unsafe.Pointer(e.lone.slot(sk)), unsafe.Sizeof(loneProbe{}))
 	}
