@@ -168,3 +168,16 @@ func (e *Engine) PrefetchReply(r *Reply) {
 	}
 	f.issue()
 }
+
+// waitAhead is how many places behind the contact being judged a waiting
+// contact's record is prefetched: contacts come due about as fast as they
+// were made, so that one is judged a few packets later.
+const waitAhead = 8
+
+// prefetchWaiting fetches the bucket of w's contact, which judging it reads
+// first, long after the contact left the cache.
+func (e *Engine) prefetchWaiting(w *waiting) {
+	f := e.prefetchStart()
+	f.bucket(e.tab, w.key)
+	f.issue()
+}

@@ -73,8 +73,8 @@ func (e *Engine) expireUntil(q *waitQueue, deadline, ns ptime) {
 		q.buf[q.head] = waiting{}
 		q.head = (q.head + 1) % len(q.buf)
 		q.n--
-		if w.s.gen != w.gen {
-			continue // the source was forgotten or recycled since
+		if q.n > waitAhead {
+			e.prefetchWaiting(&q.buf[(q.head+waitAhead)%len(q.buf)])
 		}
 		e.judgeWaiting(&w, ns)
 	}
@@ -82,11 +82,20 @@ func (e *Engine) expireUntil(q *waitQueue, deadline, ns ptime) {
 
 // judgeWaiting settles one contact whose reply timeout has passed.
 func (e *Engine) judgeWaiting(w *waiting, ns ptime) {
-	s := w.s
 	now := e.secs(ns)
 	c := e.tab.find(w.key, now)
 	if c == nil {
 		return
+	}
+	if w.ref.fam != famNeighbour && contactState(c.n) != stPending {
+		// Answered within its timeout, as most contacts are: silence
+		// changes nothing (see change), and the source's record, long
+		// out of the cache by now, is not read.
+		return
+	}
+	s := w.s
+	if s.gen != w.gen {
+		return // the source was forgotten or recycled since
 	}
 	if w.ref.fam == famNeighbour {
 		if !e.askUsed(w.ask, now) {
