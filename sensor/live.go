@@ -232,6 +232,7 @@ func (s *Sensor) capture(ctx context.Context, k *socket) error {
 	if err != nil {
 		return fmt.Errorf("capture on %q: %w", k.iface, err)
 	}
+	nextReady := peek.nextReady // made once: a method value is a closure
 	for n := 0; ; n++ {
 		var data []byte
 		var ci gopacket.CaptureInfo
@@ -262,7 +263,7 @@ func (s *Sensor) capture(ctx context.Context, k *socket) error {
 			// status. Otherwise afpacket found the ring empty past a block
 			// the peek did not follow (the first, or an empty one skipped),
 			// and the kernel is asked.
-			ready := peek.nextReady
+			ready := nextReady
 			if !drained {
 				peek.forget()
 				ready = nil
