@@ -43,7 +43,7 @@ func TestCheckConfigRefusesWhatCannotFit(t *testing.T) {
 	for _, want := range []string{
 		"memory: the configuration needs about 10.",
 		"more than this machine's 2.0 GiB",
-		"detect.contact_table_size, detect.max_sources, detect.shards: 9.",
+		"detect.contact_table_size, detect.max_sources, detect.shards: 10.",
 		"capture.block_size x capture.num_blocks",
 		"(in " + path,
 	} {
