@@ -33,7 +33,10 @@ import (
 // order and releases a block when it is asked for a packet after the
 // block's last one. So the peek follows which block the last packet came
 // from and how many packets of it were read: when they are all read and
-// the next block is still the kernel's, a read would only poll.
+// the next block is still the kernel's, a read would only poll. While the
+// ring is drained, the block just read stays unreleased (afpacket releases
+// it at the next read): the kernel fills the next block meanwhile, and the
+// wait ends when that one is handed over.
 type ringPeek struct {
 	base   unsafe.Pointer // the ring's first byte (memory mapped from the kernel)
 	block  uintptr        // bytes per block
