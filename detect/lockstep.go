@@ -50,12 +50,12 @@ func newLockstepTable(size int) *lockstepTable {
 // source seen once (see lone.go): the table remembers it all the same.
 func (l *lockstepTable) observe(e *Engine, s *source, p *Probe, ns ptime) {
 	k := lockKey(p)
-	i := k & l.mask
+	i, tk := k&l.mask, uint32(k>>32)&^lockSpilled
 	tg := &l.tags[i]
-	if tg.key&^lockSpilled != uint32(k>>32)&^lockSpilled || ns.sub(tg.t) > e.cfg.DecoyWindow || ns < tg.t {
+	if tg.key&^lockSpilled != tk || ns.sub(tg.t) > e.cfg.DecoyWindow || ns < tg.t {
 		// A probe no other source sent within the window: the tag
 		// remembers it, and the slot only when the tag cannot.
-		*tg = lockTag{t: ns, key: uint32(k>>32) &^ lockSpilled}
+		*tg = lockTag{t: ns, key: tk}
 		if p.Src.Is4() {
 			tg.src = p.Src.As4()
 			return
