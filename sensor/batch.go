@@ -142,6 +142,10 @@ func newBatch() *batch { return &newBatches(1)[0] }
 // detect/prefetch.go), so that the table reads of several events are in
 // flight together rather than one after another.
 func (b *batch) feed(e *detect.Engine) {
+	if discardEvents {
+		b.n = 0
+		return
+	}
 	var ring [lookahead]call
 	// The slot an event is unpacked into is the one the engine has just
 	// taken its event from.

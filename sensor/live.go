@@ -176,6 +176,9 @@ func (s *Sensor) Run(ctx context.Context) error {
 			}
 		}()
 	}
+	if discardEvents {
+		s.log.Warn("built with -tags benchfloor: every packet is captured and decoded, then thrown away; nothing is detected")
+	}
 	s.log.Info("capturing", "interfaces", s.opts.Capture.Interfaces, "sockets_per_interface", s.opts.Capture.Sockets,
 		"snaplen", s.opts.Capture.SnapLen)
 	go func() {

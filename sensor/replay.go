@@ -71,6 +71,9 @@ func replay(ctx context.Context, opts ReplayOptions, mode replayMode) (ReplaySta
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if discardEvents {
+		log.Warn("built with -tags benchfloor: every packet is read and decoded, then thrown away; nothing is detected")
+	}
 	r := &replayer{
 		eng:      eng,
 		log:      log,
