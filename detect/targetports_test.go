@@ -58,3 +58,32 @@ func TestTargetPortIndex(t *testing.T) {
 		t.Errorf("index of %d for %d ports: more than half full", len(tg.index), len(tg.ports))
 	}
 }
+
+// Ports whose index entries carry the same tag are told apart by the list:
+// a tag is only a hint.
+func TestTargetPortTagCollision(t *testing.T) {
+	first := map[uint32]uint16{}
+	var a, b uint16
+	found := false
+	for port := range 1 << 16 {
+		tag := portTag(ProtoTCP, uint16(port))
+		if q, ok := first[tag]; ok {
+			a, b, found = q, uint16(port), true
+			break
+		}
+		first[tag] = uint16(port)
+	}
+	if !found {
+		t.Fatal("no two TCP ports share a tag; the test needs a pair that does")
+	}
+	var tg target
+	tg.addPort(ProtoTCP, a, 0)
+	tg.addPort(ProtoTCP, b, 1)
+	tg.addPort(ProtoTCP, b, 2)
+	if len(tg.ports) != 2 {
+		t.Fatalf("ports %d and %d (one tag) listed as %+v, want two entries", a, b, tg.ports)
+	}
+	if tg.ports[0].port != a || tg.ports[0].by != 1 || tg.ports[1].port != b || tg.ports[1].by != 6 {
+		t.Fatalf("ports %d and %d (one tag) listed as %+v", a, b, tg.ports)
+	}
+}

@@ -38,7 +38,7 @@ type target struct {
 	// each with the set of contributors (bit i: contrib[i]) refused there;
 	// index finds a port in it (see targetports.go).
 	ports []targetPort
-	index []uint16
+	index []uint32
 	// members is the set of participants when the alert was raised, and
 	// grows while it is open.
 	members uint64
