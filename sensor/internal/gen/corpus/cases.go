@@ -83,7 +83,7 @@ func Cases() []Case {
 		p2pTorrent, p2pSkype,
 		arpGateway, arpLANClient, ndpRouter,
 		zmapNew, zmapOld, masscanNew, masscanOld,
-		windowsMidflow, challengeACK,
+		windowsMidflow, challengeACK, natEdge,
 		answersTCP, answersUDP,
 		slowT0,
 		distributed,
