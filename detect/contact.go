@@ -20,6 +20,9 @@ const (
 	// the point back.
 	stUnansweredScored
 	stDecoy // touched a decoy
+	// stPath: a path probe's answer (see path.go) — the contact was
+	// answered, and its answer weighs nothing either way.
+	stPath
 )
 
 // family is the kind of evidence a first contact gives.

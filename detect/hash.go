@@ -19,6 +19,7 @@ const (
 	kindAsk       = 8  // (dst): a neighbour ask for dst, and whether traffic to dst followed
 	kindLock      = 9  // lock-step probe slots (see lockstep)
 	kindBlock     = 10 // (src, gen, block of dst): failed port contacts in that network block (see blockOf)
+	kindTraced    = 11 // (prober, target): the prober's probes to target expired on the way (see path.go)
 )
 
 // addrKey is an address split into two words for hashing.

@@ -114,6 +114,10 @@ func (e *Engine) loneAnswer(a *answer, pk addrKey) bool {
 	if !l.used || l.src != a.pk || l.dst != a.tk || l.dport != a.targetPort || l.proto != a.proto {
 		return false
 	}
+	if familyOf(a.proto, a.targetPort) == famPort && e.pathRefusal(a, uint32(l.ttl)) {
+		e.matched++
+		return true // a path probe's refusal: nothing to keep (see path.go)
+	}
 	if l.out == 0 {
 		l.out = a.out
 		e.matched++

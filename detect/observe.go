@@ -122,7 +122,7 @@ func (e *Engine) newContact(s *source, c *slot, p *Probe, ref contactRef, ns pti
 	if neighbour {
 		openContact(c, 0, uint32(now)) // when it was asked; not yet judged (see evReasked)
 	} else {
-		openContact(c, p.SrcPort, p.Seq)
+		openContact(c, p.SrcPort, contactSeq(p))
 	}
 	w := waiting{s: s, gen: s.gen, key: c.key, t: ns, ref: ref}
 	if neighbour {

@@ -34,6 +34,10 @@ func (e *Engine) Reply(r *Reply) {
 	if e.asking(ns) {
 		e.markUsed(prober, now) // ... after an ask for it
 	}
+	if r.Outcome == Expired {
+		e.expired(prober, target, r, now)
+		return
+	}
 	if r.Proto == ProtoTCP && r.Outcome == Succeeded {
 		// The ACKs and FIN+ACKs that follow belong to this connection.
 		e.tab.upsert(tcpFlowKey(prober, r.ProberPort, target, r.TargetPort), now, 0)
@@ -92,6 +96,14 @@ func (e *Engine) outcome(a *answer) {
 // settle records answer a as the outcome of contact c of s, in family f.
 func (e *Engine) settle(s *source, c *slot, f family, a *answer) {
 	ref := contactRef{dst: a.tk, port: a.targetPort, proto: a.proto, fam: f}
+	if f == famPort && e.pathRefusal(a, c.seq) {
+		// A path probe's refusal says nothing of the prober's intent (see
+		// path.go).
+		if e.transition(s, c, ref, evPathAnswer, a.now) {
+			e.evaluate(s, a.ns)
+		}
+		return
+	}
 	if !e.transition(s, c, ref, eventOf(a.out), a.now) {
 		return
 	}

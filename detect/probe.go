@@ -147,6 +147,11 @@ const (
 	Failed Outcome = iota + 1
 	// Succeeded: SYN-ACK, an answer to a UDP datagram, an echo reply.
 	Succeeded
+	// Expired: an ICMP time exceeded in transit quoting the probe: its
+	// TTL ran out at a router on the way, so it says nothing about the
+	// target — only that the prober is tracing the path to it (see
+	// path.go).
+	Expired
 )
 
 // Reply is a packet that tells the outcome of an earlier probe. Its fields are

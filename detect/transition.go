@@ -14,12 +14,13 @@ type contactRef struct {
 type contactEvent uint8
 
 const (
-	evSilence   contactEvent = iota // its reply timeout passed with no answer
-	evRefused                       // a RST, an ICMP unreachable
-	evAnswered                      // a SYN-ACK, a UDP answer, an echo reply, a challenge ACK
-	evDecoy                         // it touched a decoy
-	evAskUnused                     // a neighbour ask no traffic followed
-	evReasked                       // the same neighbour asked for again
+	evSilence    contactEvent = iota // its reply timeout passed with no answer
+	evRefused                        // a RST, an ICMP unreachable
+	evAnswered                       // a SYN-ACK, a UDP answer, an echo reply, a challenge ACK
+	evDecoy                          // it touched a decoy
+	evAskUnused                      // a neighbour ask no traffic followed
+	evReasked                        // the same neighbour asked for again
+	evPathAnswer                     // a path probe's expiry or refusal (see path.go)
 )
 
 // openContact makes c a new first contact, pending its outcome. sport and
@@ -74,6 +75,16 @@ func (e *Engine) change(s *source, c *slot, ref contactRef, ev contactEvent, now
 			s.scoredSilent++
 			e.shapeBy(s, ref, now, 1)
 		}
+		return true
+
+	case evPathAnswer:
+		// The capture shows answers to this source, so that its breadth
+		// is not judged as a one-way capture's; the answer weighs nothing.
+		if st != stPending {
+			return false
+		}
+		c.n = uint32(stPath)
+		s.answered++
 		return true
 
 	case evRefused, evAnswered:

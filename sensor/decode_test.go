@@ -197,7 +197,9 @@ func icmpv4Cases(t testing.TB) []decodeCase {
 		{name: "icmp/protocol-unreachable", data: unreach(3, 2, greProbe[:20]), want: outReply, reply: F(47, 0, 0)},
 		{name: "icmp/whole-quote", data: unreach(3, 3, udpProbe), want: outReply, reply: F(detect.ProtoUDP, 40000, 161)},
 		{name: "icmp/frag-needed", data: unreach(3, 4, quoteOf(tcpProbe, 20)), want: outIgnored},
-		{name: "icmp/time-exceeded", data: unreach(11, 0, quoteOf(udpProbe, 20)), want: outIgnored},
+		{name: "icmp/time-exceeded", data: unreach(11, 0, quoteOf(udpProbe, 20)), want: outReply,
+			reply: reply4(detect.ProtoUDP, 40000, 161, detect.Expired)},
+		{name: "icmp/reassembly-time-exceeded", data: unreach(11, 1, quoteOf(udpProbe, 20)), want: outIgnored},
 		{name: "icmp/redirect", data: unreach(5, 1, quoteOf(udpProbe, 20)), want: outIgnored},
 		{name: "icmp/quote-cut-in-ports", data: unreach(3, 3, udpProbe[:24]), want: outError},
 		{name: "icmp/quote-cut-in-ip", data: unreach(3, 3, udpProbe[:12]), want: outError},
@@ -232,7 +234,11 @@ func icmpv6Cases(t testing.TB) []decodeCase {
 		{name: "icmp6/mld-with-hop-by-hop", data: eth6(v6(t, "fe80::1", "ff02::16", layers.IPProtocolIPv6HopByHop,
 			gopaPayload{58, 0, 5, 2, 0, 0, 1, 0}, icmp6(143, 0, make([]byte, 24)...))), want: outIgnored},
 		{name: "icmp6/time-exceeded", data: eth6(v6(t, "2001:db8::1", scanner6, layers.IPProtocolICMPv6,
-			icmp6(3, 0, append([]byte{0, 0, 0, 0}, tcpProbe...)...))), want: outIgnored},
+			icmp6(3, 0, append([]byte{0, 0, 0, 0}, tcpProbe...)...))), want: outReply,
+			reply: detect.Reply{Prober: addr(scanner6), Target: addr(target6), Proto: detect.ProtoTCP, ProberPort: 40000,
+				TargetPort: 22, Outcome: detect.Expired, AnswersProbe: true}},
+		{name: "icmp6/reassembly-time-exceeded", data: eth6(v6(t, "2001:db8::1", scanner6, layers.IPProtocolICMPv6,
+			icmp6(3, 1, append([]byte{0, 0, 0, 0}, tcpProbe...)...))), want: outIgnored},
 	}
 }
 

@@ -11,6 +11,7 @@ const (
 	icmp4EchoReply      = 0
 	icmp4Unreachable    = 3
 	icmp4Echo           = 8
+	icmp4TimeExceeded   = 11
 	icmp4Timestamp      = 13
 	icmp4TimestampReply = 14
 	icmp4Mask           = 17
@@ -18,15 +19,21 @@ const (
 
 	// icmp4FragNeeded is destination unreachable code 4, "fragmentation
 	// needed": path MTU discovery on a live flow, not a sign that nothing
-	// is there, so it is ignored like time exceeded.
+	// is there, so it is ignored.
 	icmp4FragNeeded = 4
+
+	// icmpInTransit is time exceeded code 0 (both versions): the TTL ran
+	// out at a router. Code 1, fragment reassembly time exceeded, comes
+	// from the target and is ignored.
+	icmpInTransit = 0
 )
 
 // ICMPv6 types the Decoder maps.
 const (
-	icmp6Unreachable = 1
-	icmp6Echo        = 128
-	icmp6EchoReply   = 129
+	icmp6Unreachable  = 1
+	icmp6TimeExceeded = 3
+	icmp6Echo         = 128
+	icmp6EchoReply    = 129
 )
 
 // icmp4Request reports the ICMPv4 request types a ping sweep uses.
@@ -47,9 +54,10 @@ func icmp4Answered(t uint8) (uint8, bool) {
 	return 0, false
 }
 
-// icmpv4 maps requests to probes, their replies to successes and destination
-// unreachable to a failure of the probe it quotes. Time exceeded is ignored:
-// it says nothing about the target.
+// icmpv4 maps requests to probes, their replies to successes, destination
+// unreachable to a failure of the probe it quotes and time exceeded in
+// transit to the probe's expiry (Expired: it says nothing about the target,
+// only that the prober is tracing the path to it).
 func (d *Decoder) icmpv4() outcome {
 	ic := &d.icmp4
 	typ, code := ic.TypeCode.Type(), ic.TypeCode.Code()
@@ -57,7 +65,9 @@ func (d *Decoder) icmpv4() outcome {
 	case icmp4Request(typ):
 		return d.icmpProbe(detect.ProtoICMP, typ, ic.Id)
 	case typ == icmp4Unreachable && code != icmp4FragNeeded:
-		return d.quotedIPv4(ic.Payload)
+		return d.quotedIPv4(ic.Payload, detect.Failed)
+	case typ == icmp4TimeExceeded && code == icmpInTransit:
+		return d.quotedIPv4(ic.Payload, detect.Expired)
 	}
 	if req, ok := icmp4Answered(typ); ok {
 		return d.icmpReply(detect.ProtoICMP, req, ic.Id)
@@ -66,7 +76,8 @@ func (d *Decoder) icmpv4() outcome {
 }
 
 // icmpv6 maps echo requests to probes, echo replies to successes, destination
-// unreachable to a failure of the probe it quotes, and neighbour
+// unreachable to a failure of the probe it quotes, time exceeded in transit
+// to its expiry, and neighbour
 // solicitations and advertisements as ndp describes. MLD, router discovery
 // and the other ICMPv6 messages are ignored.
 func (d *Decoder) icmpv6() outcome {
@@ -81,7 +92,12 @@ func (d *Decoder) icmpv6() outcome {
 	case icmp6EchoReply:
 		return d.icmpReply(detect.ProtoICMPv6, icmp6Echo, binary.BigEndian.Uint16(p[0:2]))
 	case icmp6Unreachable:
-		return d.quotedIPv6(p[4:])
+		return d.quotedIPv6(p[4:], detect.Failed)
+	case icmp6TimeExceeded:
+		if d.icmp6.TypeCode.Code() != icmpInTransit {
+			return outIgnored
+		}
+		return d.quotedIPv6(p[4:], detect.Expired)
 	case icmp6NeighborSolicit, icmp6NeighborAdvert:
 		return d.ndp(typ, d.icmp6.TypeCode.Code(), p)
 	}

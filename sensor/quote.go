@@ -19,8 +19,8 @@ const quotedTransportLen = 8
 // decode error (when the sender did).
 
 // quotedIPv4 reads the IPv4 header and first payload bytes quoted in an
-// ICMPv4 destination unreachable.
-func (d *Decoder) quotedIPv4(q []byte) outcome {
+// ICMPv4 destination unreachable or time exceeded, whose outcome is out.
+func (d *Decoder) quotedIPv4(q []byte, out detect.Outcome) outcome {
 	if len(q) < 20 {
 		return d.broken()
 	}
@@ -37,12 +37,13 @@ func (d *Decoder) quotedIPv4(q []byte) outcome {
 	later := binary.BigEndian.Uint16(q[6:8])&0x1fff != 0
 	prober := netip.AddrFrom4([4]byte(q[12:16]))
 	target := netip.AddrFrom4([4]byte(q[16:20]))
-	return d.quotedTransport(q[9], prober, target, false, later, q[ihl:])
+	return d.quotedTransport(q[9], prober, target, false, later, q[ihl:], out)
 }
 
 // quotedIPv6 reads the IPv6 header, extension headers and first payload
-// bytes quoted in an ICMPv6 destination unreachable.
-func (d *Decoder) quotedIPv6(q []byte) outcome {
+// bytes quoted in an ICMPv6 destination unreachable or time exceeded, whose
+// outcome is out.
+func (d *Decoder) quotedIPv6(q []byte, out detect.Outcome) outcome {
 	if len(q) < 40 {
 		return d.broken()
 	}
@@ -59,14 +60,14 @@ func (d *Decoder) quotedIPv6(q []byte) outcome {
 	}
 	prober := netip.AddrFrom16([16]byte(q[8:24]))
 	target := netip.AddrFrom16([16]byte(q[24:40]))
-	return d.quotedTransport(ext.proto, prober, target, true, ext.later, ext.rest)
+	return d.quotedTransport(ext.proto, prober, target, true, ext.later, ext.rest, out)
 }
 
-// quotedTransport fills a Failed reply for the quoted probe: from its prober
+// quotedTransport fills a reply of outcome out for the quoted probe: from its prober
 // to its target, with the quoted ports, or for a quoted ICMP request with
 // its type and identifier. Other protocols have no ports (an IP-protocol
 // scan is answered with protocol unreachable).
-func (d *Decoder) quotedTransport(proto uint8, prober, target netip.Addr, v6, later bool, l4 []byte) outcome {
+func (d *Decoder) quotedTransport(proto uint8, prober, target netip.Addr, v6, later bool, l4 []byte, out detect.Outcome) outcome {
 	var proberPort, targetPort uint16
 	switch {
 	case proto == detect.ProtoTCP || proto == detect.ProtoUDP || proto == detect.ProtoSCTP:
@@ -99,7 +100,7 @@ func (d *Decoder) quotedTransport(proto uint8, prober, target netip.Addr, v6, la
 		Proto:      proto,
 		ProberPort: proberPort,
 		TargetPort: targetPort,
-		Outcome:    detect.Failed,
+		Outcome:    out,
 		// The quoted header names the probe exactly.
 		AnswersProbe: true,
 	}
