@@ -14,9 +14,10 @@
 #   KEEP_LOGS=1  keep tool output and tcpdump logs (the path is printed at the end)
 #
 # Needs: root, iproute2, nftables, ethtool, tcpdump, python3, openssl, curl, nmap,
-# masscan, zmap, hping3, arping, iputils-ping, timeout (coreutils). On Debian:
+# masscan, zmap, hping3, arping, iputils-ping, traceroute, mtr, timeout (coreutils).
+# On Debian:
 #   apt-get install -y iproute2 nftables ethtool tcpdump python3 openssl curl nmap \
-#     masscan zmap hping3 arping iputils-ping
+#     masscan zmap hping3 arping iputils-ping traceroute mtr-tiny
 # A full run takes about 11 minutes.
 #
 # The test bed (built fresh for every case, torn down after it) is one flat LAN: a
@@ -826,6 +827,20 @@ case_service-checks() { # a monitoring server checks 5 TCP services on each of 1
   expect "dst host $CLI4 and $(tcp_ok)" 116 116 && expect "(src host 198.18.0.104 or src host 198.18.0.109) and tcp[tcpflags] & tcp-rst != 0" 4
 }
 
+case_traceroute() { # a host traces the route to a far host (traceroute, mtr -u) and to a far address nobody holds
+  lan; node 11 $CLI4; LIVE_FAR=(5); far; via_gw 11
+  settle 2
+  capture_start
+  TAIL=4
+  # UDP to ports 33434 and up, TTL rising: the gateway answers time
+  # exceeded, the far host port unreachable; for the absent address the
+  # gateway answers host unreachable once its ARP goes unanswered
+  run 120 11 bash -c 'for r in 1 2 3; do traceroute -n -q 3 -w 1 "$1"; sleep 1; done
+      mtr -u -n -r -c 3 "$1"; traceroute -n -q 3 -w 1 -m 4 "$2"; true' _ "$(far4 5)" "$(far4 77)"
+  capture_stop
+  expect "icmp[icmptype] == icmp-timxceed" 12 && expect "src host $(far4 5) and icmp[icmptype] == icmp-unreach" 12
+}
+
 case_win-refused-retry() { # a Windows client retrying a refused port (3 identical SYNs per connect)
   lan; node 2 $SRV4; node 11 $CLI4
   settle
@@ -1060,7 +1075,7 @@ case_win-connect-scan() { # a connect() scan of ports 1-150 from a Windows-like 
 }
 
 CASES=(lan-tls-fanout gw-arp-refresh ipv6-lan-clients p2p-udp p2p-tcp monitor-ping dns-server
-  refused-clients challenge-ack service-checks win-refused-retry
+  refused-clients challenge-ack service-checks traceroute win-refused-retry
   nmap-arp-sweep nmap6-ndp-sweep nmap6-echo-sweep nmap6-echo-onlink nmap6-rotating nmap-os
   nmap-null5 nmap-xmas5 nmap-fin5 hping-synfin nmap-frag-f nmap-frag-mtu8 ping6-frag-sweep distributed
   nmap-syn nmap-connect nmap-udp nmap-default masscan-sweep masscan-random-ports zmap-sweep win-connect-scan)
