@@ -111,7 +111,7 @@ func (e *Engine) keepLone(p *Probe, sk addrKey, src, dst addrKey, ns ptime) bool
 // was one. A refusal counts towards the target's distributed scan at once.
 func (e *Engine) loneAnswer(a *answer, pk addrKey) bool {
 	l := e.lone.slot(pk)
-	if !l.used || l.src != a.pk || l.dst != a.tk || l.dport != a.targetPort || l.proto != a.proto {
+	if !l.holds(a.pk, a.tk, a.proto, a.targetPort) {
 		return false
 	}
 	if familyOf(a.proto, a.targetPort) == famPort && e.pathRefusal(a, uint32(l.ttl)) {
@@ -126,6 +126,11 @@ func (e *Engine) loneAnswer(a *answer, pk addrKey) bool {
 		}
 	}
 	return true
+}
+
+// holds reports whether l keeps the probe of src to dst's proto/port.
+func (l *loneProbe) holds(src, dst addrKey, proto uint8, port uint16) bool {
+	return l.used && l.src == src && l.dst == dst && l.proto == proto && l.dport == port
 }
 
 // adoptLone feeds s, a source just created at packet time ns, its kept

@@ -72,7 +72,7 @@ func (e *Engine) expired(prober, target addrKey, r *Reply, now tsecs) {
 		if c = e.tab.find(contactKey(pk, s.gen, target, r.Proto, r.TargetPort), now); c != nil {
 			ttl = c.seq
 		}
-	} else if l := e.lone.slot(pk); l.used && l.src == prober && l.dst == target && l.proto == r.Proto && l.dport == r.TargetPort {
+	} else if l := e.lone.slot(pk); l.holds(prober, target, r.Proto, r.TargetPort) {
 		ttl = uint32(l.ttl)
 	}
 	if ttl == 0 || ttl > 255 {
