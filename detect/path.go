@@ -12,8 +12,9 @@ package detect
 // always uses (64, 128 and 255 by the operating systems, 255 by masscan and
 // zmap, 37-59 at random by nmap).
 //
-// A refusal of a UDP contact weighs nothing, as if the contact had gone
-// unanswered, when its probe was a path probe:
+// A refusal of a UDP contact is a path probe's answer — the contact counts
+// as answered, so the source is not judged as on a one-way capture, and
+// the answer weighs nothing either way — when its probe was a path probe:
 //   - it arrived with a TTL of pathArrivalTTL or less. Seen beside the
 //     target, a traceroute's probes arrive with TTL 1 to a few; a scanner's
 //     still carry tens after the longest paths on the Internet.
@@ -27,7 +28,7 @@ package detect
 // The probes still count as contacts: their breadth is kept, only their
 // refusals are not held against the prober. A scanner that wants its UDP
 // refusals ignored must set its TTL to the path's length plus a few, which
-// is what a firewalk does and no common tool does by default.
+// no common tool does by default.
 
 // pathArrivalTTL is the highest TTL a UDP probe can arrive with and count as
 // a path probe without expired probes seen.
