@@ -83,7 +83,7 @@ func Cases() []Case {
 		p2pTorrent, p2pSkype,
 		arpGateway, arpLANClient, ndpRouter,
 		zmapNew, zmapOld, masscanNew, masscanOld,
-		windowsMidflow, challengeACK, natEdge,
+		windowsMidflow, challengeACK, natEdge, tracerouteToServer,
 		answersTCP, answersUDP,
 		slowT0,
 		distributed,
