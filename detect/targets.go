@@ -49,6 +49,9 @@ type contribution struct {
 	first ptime
 	last  ptime
 	ports uint32 // ports of this target this source failed on
+	// seen: a probe of this source's was captured, not only answers to
+	// probes it is inferred to have sent (see participants).
+	seen bool
 	// episode is the id of the source's own episode, once it is alerted
 	// on its own while a member.
 	episode string
@@ -99,6 +102,8 @@ func (ts *targets) failed(e *Engine, src netip.Addr, s *source, a *answer) {
 	}
 	t.contrib[i].ports++
 	t.contrib[i].last = max(t.contrib[i].last, ns)
+	// A lone source's refusal answers a probe that was captured.
+	t.contrib[i].seen = t.contrib[i].seen || s == nil || s.probes > 0
 	t.addPort(a.proto, a.targetPort, i)
 	if t.open {
 		// A newcomer joins an open alert on the terms its members met:
@@ -175,10 +180,19 @@ func (t *target) contributor(src netip.Addr, ns ptime, win time.Duration) int {
 // share of another), each with ports mostly its own — sources splitting a
 // target probe disjoint slices, while independent scanners of one target
 // overlap on the ports everyone tries first.
+//
+// A source the sensor never saw send anything, refused on one port only,
+// takes no part: that is backscatter, a flood's victim answering the
+// addresses its attacker forged — RSTs or unreachables to many addresses
+// of the monitored range, each on another port, the shape of a
+// distributed scan seen from the target's side. Such a source counts once
+// its inferred probes are refused on two ports, or once one of its probes
+// is seen.
 func (t *target) participants(ns ptime, e *Engine) uint64 {
 	var m uint64
 	for i := range t.contrib {
-		if ns.sub(t.contrib[i].last) <= e.cfg.DistributedWindow {
+		c := &t.contrib[i]
+		if ns.sub(c.last) <= e.cfg.DistributedWindow && (c.seen || c.ports >= 2) {
 			m |= 1 << i
 		}
 	}
