@@ -84,7 +84,7 @@ func Cases() []Case {
 		arpGateway, arpLANClient, ndpRouter,
 		zmapNew, zmapOld, masscanNew, masscanOld,
 		windowsMidflow, challengeACK, natEdge, tracerouteToServer,
-		answersTCP, answersUDP,
+		answersTCP, answersUDP, backscatter,
 		slowT0,
 		distributed,
 	}
