@@ -114,7 +114,7 @@ func (e *Engine) loneAnswer(a *answer, pk addrKey) bool {
 	if !l.holds(a.pk, a.tk, a.proto, a.targetPort) {
 		return false
 	}
-	if familyOf(a.proto, a.targetPort) == famPort && e.pathRefusal(a, uint32(l.ttl)) {
+	if e.pathRefusal(a, uint32(l.ttl)) {
 		e.matched++
 		return true // a path probe's refusal: nothing to keep (see path.go)
 	}

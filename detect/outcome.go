@@ -35,7 +35,7 @@ func (e *Engine) Reply(r *Reply) {
 		e.markUsed(prober, now) // ... after an ask for it
 	}
 	if r.Outcome == Expired {
-		e.expired(prober, target, r, now)
+		e.expired(prober, target, r, ns, now)
 		return
 	}
 	if r.Proto == ProtoTCP && r.Outcome == Succeeded {
@@ -96,18 +96,14 @@ func (e *Engine) outcome(a *answer) {
 // settle records answer a as the outcome of contact c of s, in family f.
 func (e *Engine) settle(s *source, c *slot, f family, a *answer) {
 	ref := contactRef{dst: a.tk, port: a.targetPort, proto: a.proto, fam: f}
-	if f == famPort && e.pathRefusal(a, c.seq) {
-		// A path probe's refusal says nothing of the prober's intent (see
-		// path.go).
-		if e.transition(s, c, ref, evPathAnswer, a.now) {
-			e.evaluate(s, a.ns)
-		}
+	ev := eventOf(a.out)
+	if e.pathRefusal(a, c.seq) {
+		ev = evPathAnswer // says nothing of the prober's intent (see path.go)
+	}
+	if !e.transition(s, c, ref, ev, a.now) {
 		return
 	}
-	if !e.transition(s, c, ref, eventOf(a.out), a.now) {
-		return
-	}
-	if f == famPort && a.out == Failed {
+	if f == famPort && ev == evRefused {
 		e.tgts.failed(e, s.shownAddr(), s, a)
 	}
 	e.evaluate(s, a.ns)

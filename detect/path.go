@@ -61,7 +61,7 @@ func tracedKey(prober, target addrKey) uint64 {
 // TTLs (two or more expired) or the TTL is tiny, the contact is left to
 // its timeout instead: a firewalk sends one TTL, past a firewall, to many
 // ports, and its silence is what it has always been.
-func (e *Engine) expired(prober, target addrKey, r *Reply, now tsecs) {
+func (e *Engine) expired(prober, target addrKey, r *Reply, ns ptime, now tsecs) {
 	if r.Proto != ProtoUDP {
 		return
 	}
@@ -76,7 +76,7 @@ func (e *Engine) expired(prober, target addrKey, r *Reply, now tsecs) {
 	} else if l := e.lone.slot(pk); l.holds(prober, target, r.Proto, r.TargetPort) {
 		ttl = uint32(l.ttl)
 	}
-	if ttl == 0 || ttl > 255 {
+	if ttl == 0 {
 		return
 	}
 	m, isNew := e.tab.upsert(tracedKey(prober, target), now, 0)
@@ -88,15 +88,16 @@ func (e *Engine) expired(prober, target addrKey, r *Reply, now tsecs) {
 	if c != nil && (ttl <= pathArrivalTTL || m.n > m.seq) {
 		ref := contactRef{dst: target, port: r.TargetPort, proto: r.Proto, fam: famPort}
 		if e.transition(s, c, ref, evPathAnswer, now) {
-			e.evaluate(s, ptimeOf(r.Time))
+			e.evaluate(s, ns)
 		}
 	}
 }
 
 // pathRefusal reports whether answer a, for a contact whose record keeps
-// seq (the probe's TTL, for UDP), is the refusal of a path probe.
+// seq (the probe's TTL, for UDP: at most 255, 0 when not known), is the
+// refusal of a path probe. Every UDP contact is of the port family.
 func (e *Engine) pathRefusal(a *answer, seq uint32) bool {
-	if a.proto != ProtoUDP || a.out != Failed || seq == 0 || seq > 255 {
+	if a.proto != ProtoUDP || a.out != Failed || seq == 0 {
 		return false
 	}
 	if seq <= pathArrivalTTL {
